@@ -1,0 +1,82 @@
+"""The registry of finding codes: one row per code, stable forever.
+
+A code names one kind of problem. docs/rules.md is generated from this table
+(`netspec rules --markdown`), and tests check every code here has a bad-case test.
+Ranges: NS0xx reading YAML, NS1xx schema, NS2xx network semantics,
+NS3xx compiled output, NS5xx audit of compiled modules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .findings import Finding, Location, Severity
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    title: str
+    hint: str
+    severity: Severity = Severity.ERROR
+
+    def at(self, location: Location, message: str, *, hint: str | None = None,
+           related: tuple[Location, ...] = ()) -> Finding:
+        return Finding(location=location, code=self.code, message=message,
+                       hint=self.hint if hint is None else hint,
+                       severity=self.severity, related=related)
+
+
+_W = Severity.WARNING
+
+CODES: dict[str, Code] = {c.code: c for c in (
+    # --- reading the file -------------------------------------------------
+    Code("NS001", "YAML syntax error", "fix the YAML syntax at the marked place"),
+    Code("NS002", "duplicate key", "each key may appear once in a mapping; remove or merge the repeats"),
+    Code("NS003", "file is not readable UTF-8 text", "save the spec as UTF-8 text"),
+    Code("NS004", "empty spec", "start from `netspec init NAME` or copy specs/ds-team.yaml"),
+    Code("NS005", "more than one YAML document", "keep one spec per file; remove the `---` separators"),
+    Code("NS006", "spec is not a mapping", "a spec is a mapping of keys such as `netspec: 1`, `name:`, `region:`"),
+    Code("NS007", "spec file too large", "specs are short; split large files or remove generated content"),
+    Code("NS008", "ambiguous YAML 1.1 scalar", "quote the value (e.g. \"no\", \"010\") or write it unambiguously (false, 10)"),
+    Code("NS009", "unsupported YAML feature", "write plain mappings, lists and scalars; no anchors, aliases or tags"),
+    # --- schema -----------------------------------------------------------
+    Code("NS101", "unknown key", "remove the key or fix its spelling; `netspec schema` lists every key"),
+    Code("NS102", "missing required key", "add the key; `netspec schema` shows what it takes"),
+    Code("NS103", "wrong type", "write a value of the expected type"),
+    Code("NS104", "invalid value", "see `netspec schema` for the allowed values"),
+    Code("NS105", "unsupported spec version", "set `netspec: 1`"),
+    # --- network semantics ------------------------------------------------
+    Code("NS201", "unknown region", "use an AWS region name such as us-east-1"),
+    Code("NS202", "zone not in region", "zones are the region's name plus a letter (us-east-1a) or its zone IDs (use1-az1)"),
+    Code("NS203", "duplicate zone", "list each Availability Zone once"),
+    Code("NS204", "zone names and zone IDs mixed", "use either zone names (us-east-1a) or zone IDs (use1-az1) throughout"),
+    Code("NS210", "CIDR has host bits set", "use the network address of the block"),
+    Code("NS211", "subnet outside the VPC block", "pick a subnet CIDR inside `cidr`"),
+    Code("NS212", "subnets overlap", "give each zone its own, non-overlapping block"),
+    Code("NS213", "subnets do not match azs", "`subnets` needs exactly one entry per zone listed in `azs`"),
+    Code("NS214", "subnet too small", "use a larger subnet (smaller prefix length) or fewer interface endpoints"),
+    Code("NS215", "subnet leaves little room for workloads", "consider a larger subnet", _W),
+    Code("NS216", "subnet_prefix does not fit", "subnet_prefix must be longer than the VPC prefix and leave a slot for every zone"),
+    Code("NS217", "subnets and subnet_prefix both given", "give explicit `subnets` or a `subnet_prefix`, not both"),
+    Code("NS220", "unknown service", "`netspec services` lists the service catalog"),
+    Code("NS221", "duplicate service", "list each service once"),
+    Code("NS222", "service not available in this partition", "remove the service or deploy in a partition that offers it"),
+    Code("NS223", "ecr.dkr without s3", "add `s3` to services: ECR image layers download through the S3 gateway endpoint"),
+    Code("NS230", "buckets without s3", "add `s3` to services, or remove `buckets`"),
+    Code("NS231", "s3 without buckets", "list the buckets the S3 endpoint may reach under `buckets:`"),
+    Code("NS232", "invalid bucket name", "S3 bucket names are 3-63 chars of a-z, 0-9, '.', '-', start and end with a letter or digit, and are not IP addresses"),
+    Code("NS233", "duplicate bucket", "list each bucket once; use the widest access it needs"),
+    Code("NS234", "bucket wildcard too broad", "keep at least 3 fixed characters before the trailing `*`"),
+    Code("NS240", "tag not allowed", "tag keys may not start with `aws:`; keys are at most 128 characters, values 256"),
+    Code("NS250", "spec name used twice", "each spec needs its own `name`; it names out/<name>/"),
+    # --- compiled output --------------------------------------------------
+    Code("NS302", "generated file out of date", "run `netspec compile` and commit out/"),
+    Code("NS303", "file not written by netspec", "move the file away, or rename it *_override.tf.json to keep it beside the module"),
+    Code("NS304", "cannot read spec", "check the path and its permissions"),
+    Code("NS301", "endpoint policy too long", "AWS limits endpoint policies to 20,480 characters; list fewer buckets or use a prefix wildcard"),
+)}
+
+
+def code(code_id: str) -> Code:
+    return CODES[code_id]

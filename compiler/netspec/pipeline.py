@@ -1,0 +1,80 @@
+"""The pure core: spec bytes in, findings and generated files out.
+
+load -> schema -> rules -> model -> render. Nothing here reads or writes files;
+`cli.py` and `writer.py` are the edges that do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import policies
+from .build import build_network
+from .codes import code
+from .findings import Finding, has_errors, sort_findings
+from .loader import Document, load_bytes
+from .model import Network
+from .render import RenderOptions, render_module
+from .render.endpoints import endpoint_policy_json
+from .rules import run_rules
+from .schema import check_schema
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one spec compiled to. `files` is empty whenever there are errors."""
+
+    path: str
+    findings: tuple[Finding, ...]
+    network: Network | None = None
+    files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.findings)
+
+    @property
+    def name(self) -> str | None:
+        return self.network.name if self.network else None
+
+
+def check_document(doc: Document) -> list[Finding]:
+    findings = check_schema(doc)
+    if has_errors(findings):
+        return findings  # rules rely on the schema's shapes
+    return findings + run_rules(doc)
+
+
+def _policy_limits(doc: Document, network: Network) -> list[Finding]:
+    findings = []
+    for endpoint in network.endpoints:
+        policy = endpoint_policy_json(network, endpoint)
+        if policy is None:
+            continue
+        length = policies.deployed_length(policy)
+        if length > policies.MAX_ENDPOINT_POLICY_CHARS:
+            pointer = ("buckets",) if endpoint.service.key == "s3" else ("services",)
+            findings.append(code("NS301").at(
+                doc.key_at(pointer),
+                f"the {endpoint.service.key} endpoint policy would be {length:,} characters; "
+                f"AWS allows {policies.MAX_ENDPOINT_POLICY_CHARS:,}"))
+    return findings
+
+
+def compile_bytes(raw: bytes, path: str, *, options: RenderOptions = RenderOptions()) -> Result:
+    """Check one spec and, when it has no errors, render its module."""
+    doc, findings = load_bytes(raw, path)
+    if doc is None:
+        return Result(path, tuple(sort_findings(findings)))
+    findings += check_document(doc)
+    if has_errors(findings):
+        return Result(path, tuple(sort_findings(findings)))
+    network = build_network(doc)
+    findings += _policy_limits(doc, network)
+    if has_errors(findings):
+        return Result(path, tuple(sort_findings(findings)), network)
+    return Result(path, tuple(sort_findings(findings)), network, render_module(network, options=options))
+
+
+def compile_text(text: str, path: str = "<spec>", *, options: RenderOptions = RenderOptions()) -> Result:
+    return compile_bytes(text.encode("utf-8"), path, options=options)

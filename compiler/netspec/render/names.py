@@ -1,0 +1,41 @@
+"""Terraform addresses of the resources netspec emits, in one place.
+
+Addresses depend only on stable facts (a zone, a service key), never on list
+positions, so adding a zone or a service never renames an existing resource.
+"""
+
+from __future__ import annotations
+
+from ..model import Endpoint, Subnet
+
+VPC = "aws_vpc.main"
+DEFAULT_SG = "aws_default_security_group.default"
+WORKLOAD_SG = "aws_security_group.workload"
+ENDPOINTS_SG = "aws_security_group.endpoints"
+CALLER_TYPE, CALLER_NAME = "aws_caller_identity", "current"  # policies.ACCOUNT refers to it
+FLOW_LOG_GROUP = "aws_cloudwatch_log_group.flow_logs"
+FLOW_LOG_ROLE = "aws_iam_role.flow_logs"
+FLOW_LOG_ROLE_POLICY = "aws_iam_role_policy.flow_logs"
+FLOW_LOG = "aws_flow_log.vpc"
+
+
+def subnet(s: Subnet) -> str:
+    return f"aws_subnet.private_{s.key}"
+
+
+def route_table(s: Subnet) -> str:
+    return f"aws_route_table.private_{s.key}"
+
+
+def route_table_association(s: Subnet) -> str:
+    return f"aws_route_table_association.private_{s.key}"
+
+
+def endpoint(e: Endpoint) -> str:
+    return f"aws_vpc_endpoint.{e.key}"
+
+
+def split(address: str) -> tuple[str, str]:
+    """("aws_vpc", "main") from "aws_vpc.main"."""
+    rtype, name = address.split(".", 1)
+    return rtype, name

@@ -1,0 +1,47 @@
+"""outputs.tf.json: what downstream stacks and bucket owners need from this network."""
+
+from __future__ import annotations
+
+from .. import catalog, policies
+from ..model import Network
+from . import names
+from .tf import Body, literal, ref
+
+
+def _output(description: str, value: object) -> Body:
+    return {"description": description, "value": value}
+
+
+def outputs(network: Network) -> Body:
+    result: Body = {
+        "vpc_id": _output("ID of the private VPC", ref(names.VPC, "id")),
+        "subnet_ids": _output("Private subnet ID by Availability Zone",
+                              {literal(s.zone): ref(names.subnet(s), "id") for s in network.subnets}),
+        "subnet_cidrs": _output("Private subnet CIDR by Availability Zone",
+                                {literal(s.zone): str(s.cidr) for s in network.subnets}),
+        "route_table_ids": _output("Route table ID by Availability Zone",
+                                   {literal(s.zone): ref(names.route_table(s), "id") for s in network.subnets}),
+        "workload_security_group_id": _output(
+            "Security group for notebooks, training jobs and hosted models", ref(names.WORKLOAD_SG, "id")),
+        "endpoints_security_group_id": _output(
+            "Security group of the interface VPC endpoints", ref(names.ENDPOINTS_SG, "id")),
+        "endpoint_ids": _output("VPC endpoint ID by service",
+                                {e.service.key: ref(names.endpoint(e), "id") for e in network.endpoints}),
+    }
+    s3 = network.endpoint("s3")
+    if s3 is not None:
+        s3_id = ref(names.endpoint(s3), "id")
+        arn_prefix = catalog.partition_arn_prefix(network.region)
+        result["s3_endpoint_id"] = _output("ID of the S3 gateway endpoint", s3_id)
+        result["s3_prefix_list_id"] = _output("Managed prefix list of the S3 gateway endpoint",
+                                              ref(names.endpoint(s3), "prefix_list_id"))
+        result["s3_bucket_policies"] = _output(
+            "Bucket policy per listed bucket that denies any S3 access not arriving through this VPC's S3 endpoint "
+            "(aws:SourceVpce). Attach it to the bucket after checking no other access path is needed. "
+            "Wildcard entries are left out: apply the policy to each concrete bucket they match.",
+            {literal(b.name): policies.to_json(policies.deny_outside_endpoint(arn_prefix, b, s3_id))
+             for b in network.buckets if not b.is_wildcard})
+    if network.flow_logs is not None:
+        result["flow_log_group_name"] = _output("CloudWatch log group receiving the VPC flow logs",
+                                                ref(names.FLOW_LOG_GROUP, "name"))
+    return {"output": result}

@@ -1,0 +1,111 @@
+"""What a semantic rule is, and the read-only view of a spec that rules share.
+
+A rule is one small function with one stable code. It reads a `SpecView` (the
+loaded document plus values derived from it once, such as the region and each
+zone's subnet) and yields findings. Rules run only on specs that passed the
+schema, so they may rely on its shapes, but never on other rules having passed.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Callable, Iterable, Iterator
+
+from .. import addressing, catalog, regions
+from ..codes import Code, code
+from ..findings import Finding
+from ..loader import Document
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: Code
+    check: Callable[["SpecView"], Iterable[Finding]]
+
+
+RULES: list[Rule] = []
+
+
+def rule(code_id: str) -> Callable[[Callable[["SpecView", Code], Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
+    """Register a check under its code; the check receives the view and its Code."""
+    def register(check: Callable[["SpecView", Code], Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
+        bound = code(code_id)
+        RULES.append(Rule(bound, lambda view: check(view, bound)))
+        return check
+    return register
+
+
+class SpecView:
+    """A schema-valid document with the values several rules need, derived once."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.data: dict[str, Any] = doc.data
+
+    @cached_property
+    def region(self) -> regions.Region | None:
+        return regions.region(self.data["region"])
+
+    @cached_property
+    def vpc(self) -> ipaddress.IPv4Network | None:
+        return addressing.parse_network(self.data["cidr"])
+
+    @property
+    def zones(self) -> list[str]:
+        return list(self.data["azs"])
+
+    def indexed(self, key: str) -> Iterator[tuple[int, Any]]:
+        return enumerate(self.data.get(key) or [])
+
+    @cached_property
+    def known_services(self) -> list[catalog.Service]:
+        seen: dict[str, catalog.Service] = {}
+        for name in self.data["services"]:
+            if name in catalog.SERVICES:
+                seen.setdefault(name, catalog.SERVICES[name])
+        return list(seen.values())
+
+    @cached_property
+    def interface_endpoint_count(self) -> int:
+        return sum(1 for s in self.known_services if s.endpoint_type is catalog.EndpointType.INTERFACE)
+
+    @cached_property
+    def subnet_prefix(self) -> int | None:
+        """The prefix of computed subnets (explicit or default); None with explicit subnets."""
+        if "subnets" in self.data or self.vpc is None or self.region is None:
+            return None
+        if "subnet_prefix" in self.data:
+            return int(self.data["subnet_prefix"])
+        return addressing.default_subnet_prefix(self.vpc, regions.slot_count(self.region))
+
+    @cached_property
+    def subnets(self) -> dict[str, ipaddress.IPv4Network]:
+        """Each zone's subnet, explicit or computed; zones that cannot have one are left out."""
+        if "subnets" in self.data:
+            explicit = {z: addressing.parse_network(c) for z, c in self.data["subnets"].items()}
+            return {z: c for z, c in explicit.items() if c is not None}
+        result: dict[str, ipaddress.IPv4Network] = {}
+        if self.vpc is None or self.region is None or self.subnet_prefix is None:
+            return result
+        for zone in self.zones:
+            slot = regions.zone_slot(self.region, zone)
+            cidr = None if slot is None else addressing.slot_cidr(self.vpc, self.subnet_prefix, slot)
+            if cidr is not None:
+                result.setdefault(zone, cidr)
+        return result
+
+    def subnet_pointer(self, zone: str) -> tuple[str, ...]:
+        """Where a zone's subnet comes from in the file: its `subnets` entry, else its `azs` item."""
+        if "subnets" in self.data and zone in self.data["subnets"]:
+            return ("subnets", zone)
+        return ("azs", self.zones.index(zone)) if zone in self.zones else ("azs",)
+
+
+def run_rules(doc: Document) -> list[Finding]:
+    view = SpecView(doc)
+    findings: list[Finding] = []
+    for registered in RULES:
+        findings.extend(registered.check(view))
+    return findings
