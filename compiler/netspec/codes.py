@@ -75,6 +75,18 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("NS303", "file not written by netspec", "move the file away, or rename it *_override.tf.json to keep it beside the module"),
     Code("NS304", "cannot read spec", "check the path and its permissions"),
     Code("NS301", "endpoint policy too long", "AWS limits endpoint policies to 20,480 characters; list fewer buckets or use a prefix wildcard"),
+    # --- audit of compiled modules and plans (netspec audit) --------------
+    Code("NS500", "audit input unreadable", "pass out/<name>/ folders, *.tf.json files or `terraform show -json` output"),
+    Code("NS501", "internet path: gateway", "remove the internet, NAT or egress-only gateway; the network reaches AWS only through VPC endpoints"),
+    Code("NS502", "route to the internet", "remove the route; route tables hold only the local route and gateway-endpoint routes"),
+    Code("NS503", "subnet assigns public IPs", "set map_public_ip_on_launch to false"),
+    Code("NS504", "security group open to the internet", "allow traffic only from or to security groups and prefix lists, never 0.0.0.0/0 or ::/0"),
+    Code("NS505", "default security group has rules or is unmanaged", "manage aws_default_security_group with no ingress and no egress"),
+    Code("NS506", "endpoint without a policy", "give every endpoint that accepts a policy one that limits it"),
+    Code("NS507", "policy allows anyone everything", "limit Principal \"*\" with a condition such as aws:PrincipalAccount, or limit Resource"),
+    Code("NS508", "S3 endpoint policy too broad", "list S3 actions and bucket ARNs; never s3:* or a bare * resource"),
+    Code("NS509", "S3 endpoint policy reaches unlisted buckets", "the S3 endpoint policy may name only the spec's buckets"),
+    Code("NS510", "flow logs missing", "keep VPC flow logs on (the spec default)"),
 )}
 
 
