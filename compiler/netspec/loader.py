@@ -86,9 +86,7 @@ class _Builder:
 
     def build(self, node: yaml.Node, pointer: Pointer) -> Any:
         if id(node) in self._seen:
-            # The composer hands back the same node object for an alias.
-            self.findings.append(code("NS009").at(self.loc(node), "aliases (*name) are not supported in specs"))
-            return None
+            return None  # an alias: the composer hands back the anchored node; reported by _aliases
         self._seen.add(id(node))
         self.value_marks[pointer] = _mark(node)
         if node.tag not in _STANDARD_TAGS:
@@ -177,11 +175,21 @@ def load_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
         return None, [code("NS006").at(Location(path, *_mark(root)),
                                        f"the spec is a YAML {_kind(root)}, not a mapping")]
     builder = _Builder(path)
+    builder.findings.extend(_aliases(text, path))
     data = builder.build(root, ())
     doc = Document(path=path, text=text, data=data,
                    value_marks=builder.value_marks, key_marks=builder.key_marks,
                    flagged=frozenset(builder.flagged))
     return doc, builder.findings
+
+
+def _aliases(text: str, path: str) -> list[Finding]:
+    """Aliases expand into shared or exponential data; specs are short enough to write out."""
+    if "*" not in text:
+        return []
+    return [code("NS009").at(Location(path, e.start_mark.line + 1, e.start_mark.column + 1),
+                             f"aliases (*{e.anchor}) are not supported in specs")
+            for e in yaml.parse(text, Loader=yaml.SafeLoader) if isinstance(e, yaml.AliasEvent)]
 
 
 def load_bytes(raw: bytes, path: str) -> tuple[Document | None, list[Finding]]:

@@ -1,0 +1,72 @@
+"""Reading spec files: located values, and clear errors for every kind of unusable file."""
+
+from __future__ import annotations
+
+import pytest
+
+from netspec.loader import MAX_SPEC_BYTES, load_bytes, load_text
+
+
+def codes(findings):
+    return sorted((f.code, f.location.line, f.location.col) for f in findings)
+
+
+def test_positions_of_keys_and_values_are_one_based():
+    doc, findings = load_text("a: 1\nb:\n  - x\n  - {c: yes-really}\n", "s.yaml")
+    assert findings == []
+    assert doc.key_marks[("b",)] == (2, 1)
+    assert doc.value_marks[("b", 0)] == (3, 5)
+    assert doc.value_marks[("b", 1, "c")] == (4, 9)
+    assert str(doc.at(("b", 1, "c"))) == "s.yaml:4:9"
+
+
+def test_absent_pointer_falls_back_to_nearest_parent():
+    doc, _ = load_text("a:\n  b: 1\n", "s.yaml")
+    assert (doc.at(("a", "missing")).line, doc.at(("a", "missing")).col) == (2, 3)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a: 1\nb: 2\na: 3\n", [("NS002", 3, 1)]),
+    ("a: no\n", [("NS008", 1, 4)]),
+    ("a: [on, off]\n", [("NS008", 1, 5), ("NS008", 1, 9)]),
+    ("a: 010\n", [("NS008", 1, 4)]),
+    ("a: 0x1F\n", [("NS008", 1, 4)]),
+    ("a: 1:30\n", [("NS008", 1, 4)]),
+    ("a: 1_000\n", [("NS008", 1, 4)]),
+    ("a: &x 1\nb: *x\n", [("NS009", 2, 4)]),
+    ("a: !!python/name:os.system x\n", [("NS009", 1, 4)]),
+    ("base: &b {x: 1}\nc:\n  <<: *b\n", [("NS009", 3, 3), ("NS009", 3, 7)]),
+    ("? [a]\n: 1\n", [("NS009", 1, 3)]),
+])
+def test_loader_findings(text, expected):
+    _, findings = load_text(text, "s.yaml")
+    assert codes(findings) == expected
+
+
+def test_quoted_and_plain_words_are_fine():
+    doc, findings = load_text('a: "no"\nb: false\nc: 10\nd: "010"\n', "s.yaml")
+    assert findings == [] and doc.data == {"a": "no", "b": False, "c": 10, "d": "010"}
+
+
+@pytest.mark.parametrize("raw, code, line", [
+    (b"", "NS004", 1),
+    (b"   \n# only a comment\n", "NS004", 1),
+    (b"a: 1\n---\nb: 2\n", "NS005", 3),
+    (b"- a\n- b\n", "NS006", 1),
+    (b"just text\n", "NS006", 1),
+    (b"a: [1, 2\n", "NS001", 2),
+    (b"a: 1\n\tb: 2\n", "NS001", 2),
+    (b"name: caf\xe9\n", "NS003", 1),
+    (b"a\x00b", "NS003", 1),
+    (b"a: " + b"x" * (MAX_SPEC_BYTES + 1), "NS007", 1),
+])
+def test_unusable_files_get_one_clear_finding(raw, code, line):
+    doc, findings = load_bytes(raw, "s.yaml")
+    assert doc is None
+    assert [(f.code, f.location.line) for f in findings] == [(code, line)]
+    assert findings[0].hint
+
+
+def test_utf8_bom_is_accepted():
+    doc, findings = load_bytes(b"\xef\xbb\xbfa: 1\n", "s.yaml")
+    assert findings == [] and doc.data == {"a": 1}

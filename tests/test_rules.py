@@ -1,0 +1,138 @@
+"""Each schema and semantic code fires on its bad case, at the right line, with a hint."""
+
+from __future__ import annotations
+
+import pytest
+
+from netspec import compile_text
+from netspec.codes import CODES
+from netspec.findings import Severity
+
+from conftest import BASE_SPEC
+
+
+def spec(**replace: str) -> str:
+    """BASE_SPEC with top-level entries replaced: key -> new text for `key:` and its indented lines."""
+    lines = BASE_SPEC.splitlines()
+    for key, text in replace.items():
+        index = next(i for i, line in enumerate(lines) if line.startswith(f"{key}:"))
+        end = index + 1
+        while end < len(lines) and lines[end].startswith(" "):
+            end += 1
+        lines[index:end] = [text] if text else []
+    return "\n".join(lines) + "\n"
+
+
+def add(text: str) -> str:
+    return BASE_SPEC + text
+
+
+# code -> (spec text, line the finding must point at)
+BAD_CASES: dict[str, tuple[str, int]] = {
+    "NS101": (spec(region="regoin: us-east-1\nregion: us-east-1"), 3),
+    "NS102": (spec(region=""), 1),
+    "NS103": (spec(services="services: s3"), 6),
+    "NS104": (spec(cidr="cidr: 10.2.0.0/8"), 4),
+    "NS105": (spec(netspec="netspec: 2"), 1),
+    "NS201": (spec(region="region: us-east-9", azs="azs: [us-east-9a, us-east-9b]"), 3),
+    "NS202": (spec(azs="azs: [us-east-1a, us-west-2b]"), 5),
+    "NS203": (spec(azs="azs: [us-east-1a,\n      us-east-1a]"), 6),
+    "NS204": (spec(azs="azs: [us-east-1a, us-east-1b,\n      use1-az3]"), 6),
+    "NS210": (spec(cidr="cidr: 10.2.3.0/16"), 4),
+    "NS211": (add("subnets:\n  us-east-1a: 10.2.1.0/24\n  us-east-1b: 10.9.2.0/24\n"), 14),
+    "NS212": (add("subnets:\n  us-east-1a: 10.2.0.0/23\n  us-east-1b: 10.2.1.0/24\n"), 14),
+    "NS213": (add("subnets:\n  us-east-1a: 10.2.1.0/24\n  us-east-1c: 10.2.2.0/24\n"), 12),
+    "NS214": (add("subnets:\n  us-east-1a: 10.2.1.0/28\n  us-east-1b: 10.2.2.0/24\n")
+              .replace("services: [s3, sagemaker.api, sagemaker.runtime, sts, logs]",
+                       "services: [s3, sagemaker.api, sagemaker.runtime, sts, logs, monitoring, kms, ssm, ecr.api, ecr.dkr, secretsmanager, codeartifact.api, sagemaker.notebook]"), 13),
+    "NS215": (add("subnets:\n  us-east-1a: 10.2.1.0/27\n  us-east-1b: 10.2.2.0/24\n"), 13),
+    "NS216": (spec(azs="azs: [us-east-1a, us-east-1c]") + "subnet_prefix: 17\n", 5),
+    "NS217": (add("subnet_prefix: 24\nsubnets:\n  us-east-1a: 10.2.1.0/24\n  us-east-1b: 10.2.2.0/24\n"), 12),
+    "NS220": (spec(services="services: [s3, sagemaker.apy]"), 6),
+    "NS221": (spec(services="services: [s3, sts,\n  sts]"), 7),
+    "NS222": (spec(region="region: us-gov-west-1", azs="azs: [us-gov-west-1a, us-gov-west-1b]",
+                   services="services: [s3, sagemaker.notebook]"), 6),
+    "NS223": (spec(services="services: [ecr.dkr]", buckets="", ), 6),
+    "NS230": (spec(services="services: [sts]"), 7),
+    "NS231": (spec(buckets=""), 6),
+    "NS232": (spec(buckets="buckets:\n  - {name: 192.168.10.1, access: read}"), 8),
+    "NS233": (spec(buckets="buckets:\n  - {name: dup-bucket, access: read}\n  - {name: dup-bucket, access: write}"), 9),
+    "NS234": (spec(buckets="buckets:\n  - {name: ab*, access: read}"), 8),
+    "NS240": (spec(tags="tags:\n  aws:team: x"), 11),
+}
+
+SEMANTIC_AND_SCHEMA = {c for c in CODES if c[2] in "12" and c != "NS250"}
+
+
+def test_every_spec_code_has_a_bad_case():
+    assert set(BAD_CASES) == SEMANTIC_AND_SCHEMA
+
+
+@pytest.mark.parametrize("code", sorted(BAD_CASES))
+def test_code_fires_at_its_line(code):
+    text, line = BAD_CASES[code]
+    result = compile_text(text, "bad.yaml")
+    hits = [f for f in result.findings if f.code == code]
+    assert hits, f"{code} not reported; got {[(f.code, f.message) for f in result.findings]}"
+    assert hits[0].location.line == line, (hits[0].location, hits[0].message)
+    assert hits[0].hint and hits[0].message
+    if CODES[code].severity is Severity.ERROR:
+        assert not result.ok and result.files == {}
+    else:
+        assert result.ok and result.files, "a warning alone does not stop compilation"
+
+
+def test_good_spec_has_no_findings():
+    result = compile_text(BASE_SPEC, "good.yaml")
+    assert result.findings == () and result.files
+
+
+def test_all_problems_reported_at_once():
+    text = spec(name="name: Bad_Name", cidr="cidr: 10.2.0.0/33", services="services: [s3, stss]") + "colour: blue\n"
+    result = compile_text(text, "bad.yaml")
+    assert {"NS101", "NS104"} <= {f.code for f in result.findings}
+    assert len([f for f in result.findings if f.code == "NS104"]) == 2
+    # semantic checks wait for a schema-valid spec; then they too report everything at once
+    text = spec(azs="azs: [us-east-1a, us-east-1a]", services="services: [s3, stss, sts, sts]")
+    found = sorted(f.code for f in compile_text(text, "bad.yaml").findings)
+    assert found == ["NS203", "NS220", "NS221"]
+
+
+def test_unknown_key_suggests_the_right_one():
+    result = compile_text(add("bucket: []\n"), "bad.yaml")
+    (finding,) = [f for f in result.findings if f.code == "NS101"]
+    assert "buckets" in finding.hint and finding.location.line == 12
+
+
+def test_unknown_service_suggests_the_right_one():
+    (finding,) = compile_text(spec(services="services: [s3, sagemaker.apy]"), "b.yaml").findings
+    assert "sagemaker.api" in finding.hint
+
+
+def test_tight_subnet_warning_gives_the_numbers():
+    text, _ = BAD_CASES["NS215"]
+    (finding,) = [f for f in compile_text(text, "b.yaml").findings if f.code == "NS215"]
+    assert "32 addresses: 5 reserved by AWS, 4 for interface endpoints, 23 left" in finding.message
+
+
+def test_yaml_surprise_is_not_reported_twice():
+    result = compile_text(add("flow_logs: no\n"), "b.yaml")
+    assert [f.code for f in result.findings] == ["NS008"]
+
+
+def test_related_location_for_overlap():
+    text, _ = BAD_CASES["NS212"]
+    (finding,) = [f for f in compile_text(text, "b.yaml").findings if f.code == "NS212"]
+    assert [r.line for r in finding.related] == [13]
+
+
+@pytest.mark.parametrize("name", ["my-secure-bucket", "a.b.c", "ds-data-bucket-ds-team-*", "abc*", "123"])
+def test_good_bucket_names(name):
+    result = compile_text(spec(buckets=f"buckets:\n  - {{name: '{name}', access: read}}"), "b.yaml")
+    assert result.ok, result.findings
+
+
+@pytest.mark.parametrize("name", ["a..b", "-abc", "abc-", "xn--abc", "abc-s3alias", "10.0.0.1", "abc.*x"])
+def test_bad_bucket_names(name):
+    result = compile_text(spec(buckets=f"buckets:\n  - {{name: '{name}', access: read}}"), "b.yaml")
+    assert {f.code for f in result.findings} & {"NS232", "NS104"}, name
