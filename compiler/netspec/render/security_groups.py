@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..model import Network
 from . import names
-from .tf import Body, ref, resources, tags
+from .tf import Body, literal, ref, resources, tags
 
 HTTPS = 443
 
@@ -79,7 +79,7 @@ def security_groups(network: Network) -> Body:
     blocks = []
     for group in GROUPS:
         blocks.append((*names.split(group.address), {
-            "name": f"{network.name}-{group.suffix}",
+            "name": literal(f"{network.name}-{group.suffix}"),
             "description": group.description,
             "vpc_id": ref(names.VPC, "id"),
             "tags": tags(network, f"{network.name}-{group.suffix}"),

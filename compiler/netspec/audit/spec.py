@@ -1,0 +1,59 @@
+"""What a spec promises about a module, read straight from its YAML.
+
+Deliberately not the compiler's loader and model: the audit must not share the code
+whose output it checks. Only the keys NS509 needs are read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..catalog import partition_arn_prefix
+from ..regions import region as lookup_region
+
+
+@dataclass(frozen=True)
+class Expectation:
+    name: str
+    region: str
+    services: frozenset[str]
+    buckets: tuple[str, ...]  # names as written, a trailing `*` included
+
+    @property
+    def arn_prefix(self) -> str:
+        known = lookup_region(self.region)
+        return partition_arn_prefix(known) if known is not None else "arn:aws"
+
+    def allowed_s3_resources(self) -> frozenset[str]:
+        """The bucket ARNs (and their objects) an S3 endpoint policy may name."""
+        names = list(self.buckets)
+        if "ecr.dkr" in self.services:
+            # ECR pulls image layers from this AWS-owned bucket through the S3 endpoint.
+            names.append(f"prod-{self.region}-starport-layer-bucket")
+        s3 = f"{self.arn_prefix}:s3:::"
+        return frozenset(arn for n in names for arn in (s3 + n, s3 + n + "/*"))
+
+
+class SpecError(ValueError):
+    pass
+
+
+def read_expectation(path: Path) -> Expectation:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SpecError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    if not isinstance(document, dict):
+        raise SpecError("spec is not a mapping")
+    buckets = []
+    for item in document.get("buckets") or []:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str):
+            buckets.append(name)
+    services = document.get("services") or []
+    return Expectation(name=str(document.get("name", "")), region=str(document.get("region", "")),
+                       services=frozenset(str(s) for s in services if isinstance(s, str)),
+                       buckets=tuple(buckets))
