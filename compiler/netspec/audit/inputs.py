@@ -41,6 +41,7 @@ class Resource:
     module: str = ""  # module path of a plan resource ("module.net"); "" for the root
     refs: frozenset[str] = frozenset()  # "type.name" of resources this one refers to
     configured: frozenset[str] | None = None  # plan only: attributes set in configuration
+    planned: bool = False  # from a plan: absent values may be "known after apply"
 
     @property
     def address(self) -> str:
@@ -62,7 +63,6 @@ class Module:
     label: str  # what the user passed, for messages and the summary
     resources: tuple[Resource, ...] = ()
     findings: tuple[Finding, ...] = ()  # problems reading it (NS500)
-    spec_applies: bool = True
 
     def of_type(self, *types: str) -> list[Resource]:
         return [r for r in self.resources if r.type in types]
@@ -258,7 +258,7 @@ def plan_module(document: dict[str, Any], label: str) -> Module:
         module_path, type_, name = kinds[address]
         refs, configured = config.get((_strip_indices(module_path), type_, name), (frozenset(), None))
         resources.append(Resource(type_, name, values, where, module=module_path,
-                                  refs=refs | _refs(values), configured=configured))
+                                  refs=refs | _refs(values), configured=configured, planned=True))
     return Module(label, tuple(resources))
 
 

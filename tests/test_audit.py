@@ -1,0 +1,413 @@
+"""Tests for `netspec audit`: the compiled examples pass; each tampering is caught and located."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from netspec.audit import audit
+from netspec.audit.inputs import load_paths, locate, plan_module
+from netspec.audit.policy import PLACEHOLDER, parse, substitute
+from netspec.audit.spec import read_expectation
+from netspec.findings import Finding
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "out"
+SPECS = ROOT / "specs"
+EXAMPLES = ("ds-team", "ds-forecasting", "ml-containers")
+
+
+def run_audit(*paths: Path, spec: Path | None = None) -> list[Finding]:
+    return audit(load_paths(list(paths)), read_expectation(spec) if spec else None)
+
+
+def codes(findings: list[Finding]) -> set[str]:
+    return {f.code for f in findings}
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "netspec", *args], cwd=cwd, text=True,
+                          capture_output=True, env=dict(os.environ), timeout=120)
+
+
+@pytest.fixture
+def copy_of(tmp_path: Path) -> Callable[[str], Path]:
+    def make(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(OUT / name, target)
+        return target
+    return make
+
+
+def edit(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    document = json.loads(path.read_text())
+    change(document)
+    path.write_text(json.dumps(document, indent=2))
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def edit_s3_policy(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    def apply(document: dict[str, Any]) -> None:
+        endpoint = document["resource"]["aws_vpc_endpoint"]["s3"]
+        policy = json.loads(endpoint["policy"])
+        change(policy)
+        endpoint["policy"] = json.dumps(policy)
+    edit(path, apply)
+
+
+# --- the compiled examples are clean ----------------------------------------------
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_examples_are_clean(name):
+    assert run_audit(OUT / name) == []
+    assert run_audit(OUT / name, spec=SPECS / f"{name}.yaml") == []
+
+
+def test_out_as_a_whole_is_three_modules():
+    modules = load_paths([OUT])
+    assert sorted(Path(m.label).name for m in modules) == sorted(EXAMPLES)
+    assert audit(modules, None) == []
+
+
+# --- tampered copies -------------------------------------------------------------------
+
+
+def test_internet_gateway_is_found_in_its_file(copy_of):
+    module = copy_of("ds-team")
+    edit(module / "vpc.tf.json", lambda d: d["resource"].setdefault("aws_internet_gateway", {}).update(
+        {"igw": {"vpc_id": "${aws_vpc.main.id}"}}))
+    findings = run_audit(module)
+    assert codes(findings) == {"NS501"}
+    (finding,) = findings
+    assert finding.location.path.endswith("ds-team/vpc.tf.json")
+    assert finding.location.line == line_of(module / "vpc.tf.json", '"igw": {')
+    assert "aws_internet_gateway.igw" in finding.message
+
+
+def test_open_egress_rule(copy_of):
+    module = copy_of("ds-team")
+    path = module / "security_groups.tf.json"
+    edit(path, lambda d: d["resource"]["aws_vpc_security_group_egress_rule"].update(
+        {"anywhere": {"cidr_ipv4": "0.0.0.0/0", "ip_protocol": "-1",
+                      "security_group_id": "${aws_security_group.workload.id}"}}))
+    (finding,) = run_audit(module)
+    assert finding.code == "NS504"
+    assert finding.location.path.endswith("security_groups.tf.json")
+    assert finding.location.line == line_of(path, '"anywhere": {')
+    assert "aws_vpc_security_group_egress_rule.anywhere" in finding.message
+
+
+@pytest.mark.parametrize("where", ["cidr_ipv6", "inline"])
+def test_open_ipv6_and_inline_rules(copy_of, where):
+    module = copy_of("ds-team")
+    if where == "cidr_ipv6":
+        change = lambda d: d["resource"]["aws_vpc_security_group_ingress_rule"]["workload_from_self"].update(
+            {"cidr_ipv6": "::/0"})
+    else:
+        change = lambda d: d["resource"]["aws_security_group"]["endpoints"].update(
+            {"ingress": [{"cidr_blocks": ["10.0.0.0/8", "0.0.0.0/0"], "from_port": 443, "to_port": 443,
+                          "protocol": "tcp"}]})
+    edit(module / "security_groups.tf.json", change)
+    assert codes(run_audit(module)) == {"NS504"}
+
+
+def test_wildcard_bucket_against_spec(copy_of):
+    module = copy_of("ds-team")
+    path = module / "endpoints.tf.json"
+    edit_s3_policy(path, lambda p: p["Statement"][0]["Resource"].append("arn:aws:s3:::other-team-*"))
+    assert run_audit(module) == []  # still narrow on its own ...
+    findings = run_audit(module, spec=SPECS / "ds-team.yaml")  # ... but not the spec's buckets
+    (finding,) = findings
+    assert finding.code == "NS509" and "other-team-*" in finding.message
+    assert finding.location.path.endswith("endpoints.tf.json")
+    assert finding.location.line == line_of(path, '"s3": {')
+
+
+def test_any_bucket_is_too_broad(copy_of):
+    module = copy_of("ds-team")
+    edit_s3_policy(module / "endpoints.tf.json", lambda p: p["Statement"][0]["Resource"].append("arn:aws:s3:::*"))
+    assert codes(run_audit(module)) == {"NS508"}
+    assert codes(run_audit(module, spec=SPECS / "ds-team.yaml")) == {"NS508", "NS509"}
+
+
+def test_s3_star_action_is_too_broad(copy_of):
+    module = copy_of("ds-team")
+    edit_s3_policy(module / "endpoints.tf.json", lambda p: p["Statement"][0].update({"Action": "s3:*"}))
+    (finding,) = run_audit(module)
+    assert finding.code == "NS508" and "'s3:*'" in finding.message
+
+
+def test_ecr_layer_bucket_needs_ecr_dkr(copy_of, tmp_path):
+    module = copy_of("ml-containers")
+    assert run_audit(module, spec=SPECS / "ml-containers.yaml") == []
+    spec = tmp_path / "no-dkr.yaml"
+    spec.write_text((SPECS / "ml-containers.yaml").read_text().replace("ecr.dkr, ", ""))
+    (finding,) = run_audit(module, spec=spec)
+    assert finding.code == "NS509" and "starport-layer-bucket" in finding.message
+
+
+def test_removed_endpoint_policy(copy_of):
+    module = copy_of("ds-team")
+    path = module / "endpoints.tf.json"
+    edit(path, lambda d: d["resource"]["aws_vpc_endpoint"]["sts"].pop("policy"))
+    (finding,) = run_audit(module)
+    assert finding.code == "NS506" and "aws_vpc_endpoint.sts" in finding.message
+    assert finding.location.line == line_of(path, '"sts": {')
+
+
+def test_endpoint_that_takes_no_policy_needs_none():
+    # ds-forecasting's sagemaker.notebook endpoint has no policy, and the catalog says it takes none.
+    document = json.loads((OUT / "ds-forecasting" / "endpoints.tf.json").read_text())
+    assert "policy" not in document["resource"]["aws_vpc_endpoint"]["sagemaker_notebook"]
+    assert run_audit(OUT / "ds-forecasting") == []
+
+
+def test_separate_endpoint_policy_resource_counts(copy_of):
+    module = copy_of("ds-team")
+    path = module / "endpoints.tf.json"
+
+    def move(d: dict[str, Any]) -> None:
+        policy = d["resource"]["aws_vpc_endpoint"]["sts"].pop("policy")
+        d["resource"]["aws_vpc_endpoint_policy"] = {
+            "sts": {"vpc_endpoint_id": "${aws_vpc_endpoint.sts.id}", "policy": policy}}
+    edit(path, move)
+    assert run_audit(module) == []
+
+
+def test_unparseable_policy(copy_of):
+    module = copy_of("ds-team")
+    edit(module / "endpoints.tf.json", lambda d: d["resource"]["aws_vpc_endpoint"]["sts"].update(
+        {"policy": "{not json"}))
+    (finding,) = run_audit(module)
+    assert finding.code == "NS506" and "not valid JSON" in finding.message
+
+
+def test_route_to_nat_gateway(copy_of):
+    module = copy_of("ds-team")
+    path = module / "vpc.tf.json"
+
+    def add(d: dict[str, Any]) -> None:
+        d["resource"]["aws_nat_gateway"] = {"nat": {"subnet_id": "${aws_subnet.private_us_east_1a.id}",
+                                                    "connectivity_type": "public"}}
+        d["resource"]["aws_route"] = {"out": {"route_table_id": "${aws_route_table.private_us_east_1a.id}",
+                                              "destination_cidr_block": "0.0.0.0/0",
+                                              "nat_gateway_id": "${aws_nat_gateway.nat.id}"}}
+    edit(path, add)
+    findings = run_audit(module)
+    assert codes(findings) == {"NS501", "NS502"}
+    by_code = {f.code: f for f in findings}
+    assert by_code["NS502"].location.line == line_of(path, '"out": {')
+    assert by_code["NS501"].location.line == line_of(path, '"nat": {')
+    assert "0.0.0.0/0" in by_code["NS502"].message and "nat_gateway_id" in by_code["NS502"].message
+
+
+def test_inline_default_route(copy_of):
+    module = copy_of("ds-team")
+    edit(module / "vpc.tf.json", lambda d: d["resource"]["aws_route_table"]["private_us_east_1b"].update(
+        {"route": [{"ipv6_cidr_block": "::/0", "egress_only_gateway_id": "eigw-0123"}]}))
+    (finding,) = run_audit(module)
+    assert finding.code == "NS502" and "aws_route_table.private_us_east_1b" in finding.message
+
+
+def test_default_security_group_with_ingress(copy_of):
+    module = copy_of("ds-team")
+    edit(module / "vpc.tf.json", lambda d: d["resource"]["aws_default_security_group"]["default"].update(
+        {"ingress": [{"from_port": 0, "to_port": 0, "protocol": "-1", "self": True}]}))
+    (finding,) = run_audit(module)
+    assert finding.code == "NS505" and "ingress" in finding.message
+
+
+def test_unmanaged_default_security_group(copy_of):
+    module = copy_of("ds-team")
+    path = module / "vpc.tf.json"
+    edit(path, lambda d: d["resource"].pop("aws_default_security_group"))
+    (finding,) = run_audit(module)
+    assert finding.code == "NS505" and "aws_vpc.main" in finding.message
+    assert finding.location.line == line_of(path, '"main": {')
+
+
+def test_flow_log_removed(copy_of):
+    module = copy_of("ds-team")
+    edit(module / "flow_logs.tf.json", lambda d: d["resource"].pop("aws_flow_log"))
+    (finding,) = run_audit(module)
+    assert finding.code == "NS510"
+    assert finding.location.path.endswith("vpc.tf.json") and "aws_vpc.main" in finding.message
+
+
+def test_public_subnet(copy_of):
+    module = copy_of("ds-forecasting")
+    path = module / "vpc.tf.json"
+    name = next(iter(json.loads(path.read_text())["resource"]["aws_subnet"]))
+    edit(path, lambda d: d["resource"]["aws_subnet"][name].update({"map_public_ip_on_launch": True}))
+    (finding,) = run_audit(module)
+    assert finding.code == "NS503" and f"aws_subnet.{name}" in finding.message
+    assert finding.location.line == line_of(path, f'"{name}": {{')
+
+
+def test_principal_star_resource_star_without_condition(copy_of):
+    module = copy_of("ds-team")
+    open_policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "*", "Resource": "*"}]}
+    edit(module / "endpoints.tf.json", lambda d: d["resource"]["aws_vpc_endpoint"]["logs"].update(
+        {"policy": json.dumps(open_policy)}))
+    (finding,) = run_audit(module)
+    assert finding.code == "NS507" and "aws_vpc_endpoint.logs" in finding.message
+
+
+@pytest.mark.parametrize("condition, limited", [
+    ({"StringEquals": {"aws:PrincipalAccount": "${data.aws_caller_identity.current.account_id}"}}, True),
+    ({"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}, True),
+    ({"StringNotEquals": {"aws:PrincipalAccount": "111122223333"}}, False),
+    ({"StringLike": {"aws:PrincipalAccount": "*"}}, False),
+    ({"StringEqualsIfExists": {"aws:PrincipalAccount": "111122223333"}}, False),
+    ({"StringEquals": {"aws:SourceVpce": "vpce-1"}}, False),
+])
+def test_which_conditions_limit_the_principal(copy_of, condition, limited):
+    module = copy_of("ds-team")
+    policy = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+                             "Condition": condition}]}
+    edit(module / "endpoints.tf.json", lambda d: d["resource"]["aws_vpc_endpoint"]["sts"].update(
+        {"policy": json.dumps(policy)}))
+    assert codes(run_audit(module)) == (set() if limited else {"NS507"})
+
+
+def test_override_file_is_part_of_the_module(copy_of):
+    module = copy_of("ds-team")
+    override = module / "subnets_override.tf.json"
+    override.write_text(json.dumps({"resource": {"aws_subnet": {"private_us_east_1a": {
+        "map_public_ip_on_launch": True}}}}, indent=2))
+    (finding,) = run_audit(module)
+    assert finding.code == "NS503" and finding.location.path.endswith("subnets_override.tf.json")
+
+
+def test_single_file_is_audited_alone():
+    assert run_audit(OUT / "ds-team" / "endpoints.tf.json") == []
+    # vpc.tf.json alone has a VPC but not its flow log, which lives in another file.
+    assert codes(run_audit(OUT / "ds-team" / "vpc.tf.json")) == {"NS510"}
+
+
+def test_unreadable_input(tmp_path):
+    bad = tmp_path / "broken.tf.json"
+    bad.write_text('{"resource": ')
+    (finding,) = run_audit(bad)
+    assert finding.code == "NS500" and finding.location.path.endswith("broken.tf.json")
+
+
+# --- plans -----------------------------------------------------------------------
+
+
+def plan_document(extra: list[dict[str, Any]]) -> dict[str, Any]:
+    """A small `terraform show -json` document: a VPC with flow logs, a locked default group, and `extra`."""
+    def planned(type_: str, name: str, values: dict[str, Any]) -> dict[str, Any]:
+        return {"address": f"{type_}.{name}", "mode": "managed", "type": type_, "name": name,
+                "provider_name": "registry.terraform.io/hashicorp/aws", "values": values}
+
+    items = [planned("aws_vpc", "main", {"cidr_block": "10.0.0.0/16"}),
+             planned("aws_flow_log", "vpc", {"traffic_type": "ALL"}),
+             planned("aws_default_security_group", "default", {"ingress": [], "egress": []}),
+             *(planned(t, n, v) for t, n, v in ((e["type"], e["name"], e["values"]) for e in extra))]
+    changes = [{"address": i["address"], "mode": "managed", "type": i["type"], "name": i["name"],
+                "change": {"actions": ["create"], "before": None, "after": i["values"],
+                           "after_unknown": {"id": True, "vpc_id": True}}} for i in items]
+    configuration = {"root_module": {"resources": [
+        {"address": i["address"], "mode": "managed", "type": i["type"], "name": i["name"],
+         "expressions": {"vpc_id": {"references": ["aws_vpc.main.id", "aws_vpc.main"]}}}
+        for i in items if i["type"] != "aws_vpc"]}}
+    return {"format_version": "1.2", "terraform_version": "1.9.8",
+            "planned_values": {"root_module": {"resources": items}},
+            "resource_changes": changes, "configuration": configuration}
+
+
+def test_plan_with_internet_gateway(tmp_path):
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan_document([{"type": "aws_internet_gateway", "name": "igw", "values": {}}])))
+    (finding,) = run_audit(path)
+    assert finding.code == "NS501" and "aws_internet_gateway.igw" in finding.message
+    assert finding.location.path.endswith("plan.json") and finding.location.line == 1
+
+
+def test_clean_plan_and_child_modules(tmp_path):
+    document = plan_document([])
+    assert audit([plan_module(document, "plan.json")], None) == []
+    # The same VPC inside a child module, with its flow log gone.
+    resources = document["planned_values"]["root_module"].pop("resources")
+    for r in resources:
+        r["address"] = "module.net." + r["address"]
+    document["planned_values"]["root_module"]["child_modules"] = [
+        {"address": "module.net", "resources": [r for r in resources if r["type"] != "aws_flow_log"]}]
+    document["resource_changes"] = []
+    document["configuration"] = {"root_module": {"module_calls": {"net": {"module": document["configuration"]["root_module"]}}}}
+    (finding,) = audit([plan_module(document, "plan.json")], None)
+    assert finding.code == "NS510" and "module.net.aws_vpc.main" in finding.message
+
+
+def test_plan_endpoint_with_default_full_access_policy(tmp_path):
+    # A no-op change of an endpoint created without a policy: AWS's default shows in the plan.
+    default = json.dumps({"Version": "2008-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]})
+    document = plan_document([{"type": "aws_vpc_endpoint", "name": "s3", "values": {
+        "service_name": "com.amazonaws.us-east-1.s3", "policy": default}}])
+    assert codes(audit([plan_module(document, "plan.json")], None)) == {"NS507", "NS508"}
+
+
+def test_plan_policy_known_after_apply_is_not_missing():
+    document = plan_document([{"type": "aws_vpc_endpoint", "name": "sts", "values": {
+        "service_name": "com.amazonaws.us-east-1.sts"}}])
+    document["configuration"]["root_module"]["resources"][-1]["expressions"]["policy"] = {
+        "references": ["data.aws_iam_policy_document.sts.json"]}
+    assert audit([plan_module(document, "plan.json")], None) == []
+    document["configuration"]["root_module"]["resources"][-1]["expressions"].pop("policy")
+    assert codes(audit([plan_module(document, "plan.json")], None)) == {"NS506"}
+
+
+# --- small parts -------------------------------------------------------------------
+
+
+def test_substitute_handles_nested_braces_and_escapes():
+    assert substitute('a${x}b') == f"a{PLACEHOLDER}b"
+    assert substitute('${jsonencode({a = 1})}') == PLACEHOLDER
+    assert substitute('$${literal}') == "${literal}"
+    assert parse('{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}}')[0].allows
+
+
+def test_locate_finds_the_resource_not_a_data_source():
+    text = json.dumps({"data": {"aws_vpc": {"main": {}}}, "resource": {"aws_vpc": {"main": {"cidr_block": "x"}}}},
+                      indent=2)
+    assert text.splitlines()[locate(text, "aws_vpc", "main") - 1].strip() == '"main": {'
+    assert locate(text, "aws_vpc", "main") > 5
+
+
+# --- the command line --------------------------------------------------------------
+
+
+def test_cli_exit_codes_and_json(copy_of, tmp_path):
+    clean = run_cli("audit")
+    assert clean.returncode == 0, clean.stderr
+    assert run_cli("audit", "out/ds-team", "--spec", "specs/ds-team.yaml").returncode == 0
+    assert run_cli("audit", "--spec", "specs/ml-containers.yaml").returncode == 0
+
+    module = copy_of("ds-team")
+    edit(module / "flow_logs.tf.json", lambda d: d["resource"].pop("aws_flow_log"))
+    failed = run_cli("audit", str(module), "--format", "json")
+    assert failed.returncode == 1
+    report = json.loads(failed.stdout)
+    assert [f["code"] for f in report["findings"]] == ["NS510"]
+    assert report["findings"][0]["path"].endswith("vpc.tf.json") and report["summary"]["errors"] == 1
+
+    text = run_cli("audit", str(module))
+    assert text.returncode == 1 and "NS510" in text.stderr and "vpc.tf.json:" in text.stderr
+
+    missing = run_cli("audit", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    assert run_cli("audit", "--spec", str(tmp_path / "nowhere.yaml")).returncode == 2

@@ -1,0 +1,149 @@
+"""The command line: exit codes, what gets written, and what is never touched."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import BASE_SPEC, ROOT, run_cli
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "ds-team.yaml").write_text(BASE_SPEC)
+    return tmp_path
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_compile_writes_out_and_is_idempotent(project):
+    first = run_cli("compile", cwd=project)
+    assert first.returncode == 0, first.stderr
+    out = project / "out" / "ds-team"
+    assert (out / "vpc.tf.json").is_file() and "7 file(s) updated" in first.stderr
+    before = snapshot(out)
+    again = run_cli("compile", cwd=project)
+    assert again.returncode == 0 and "updated" not in again.stderr
+    assert snapshot(out) == before
+    assert not list(out.glob(".*tmp")), "no temporary files are left behind"
+
+
+def test_check_mode_reports_missing_stale_edited_and_obsolete(project):
+    result = run_cli("compile", "--check", cwd=project)
+    assert result.returncode == 1 and "NS302" in result.stderr and "missing" in result.stderr
+    assert not (project / "out").exists(), "--check writes nothing"
+    assert run_cli("compile", cwd=project).returncode == 0
+    assert run_cli("compile", "--check", cwd=project).returncode == 0
+    out = project / "out" / "ds-team"
+    vpc = out / "vpc.tf.json"
+    vpc.write_text(vpc.read_text().replace("10.2.0.0/16", "10.9.0.0/16"))
+    edited = run_cli("compile", "--check", cwd=project)
+    assert edited.returncode == 1 and "out/ds-team/vpc.tf.json:1:1: NS302 hand-edited" in edited.stderr
+    (project / "specs" / "ds-team.yaml").write_text(BASE_SPEC + "flow_logs: false\n")
+    stale = run_cli("compile", "--check", cwd=project)
+    assert "stale" in stale.stderr and "flow_logs.tf.json:1:1: NS302 obsolete" in stale.stderr
+    assert run_cli("compile", cwd=project).returncode == 0
+    assert not (out / "flow_logs.tf.json").exists(), "a file dropped from the output is removed"
+
+
+def test_failed_spec_leaves_out_untouched(project):
+    assert run_cli("compile", cwd=project).returncode == 0
+    out = project / "out"
+    before = snapshot(out)
+    (project / "specs" / "ds-team.yaml").write_text(BASE_SPEC.replace("cidr: 10.2.0.0/16", "cidr: 10.2.0.0/33") + "colour: red\n")
+    result = run_cli("compile", cwd=project)
+    assert result.returncode == 1
+    assert "specs/ds-team.yaml:4:7: NS104" in result.stderr and "specs/ds-team.yaml:12:1: NS101" in result.stderr
+    assert "hint:" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(out) == before
+
+
+def test_files_netspec_did_not_write_survive(project):
+    assert run_cli("compile", cwd=project).returncode == 0
+    out = project / "out" / "ds-team"
+    (out / ".terraform").mkdir()
+    (out / ".terraform" / "x").write_text("provider cache")
+    (out / "terraform.tfstate").write_text('{"version": 4}')
+    (out / "emulator_override.tf.json").write_text('{"provider": {"aws": {}}}')
+    (out / "extra.tf.json").write_text('{"locals": {}}')
+    user_files = {k: v for k, v in snapshot(out).items() if not k.endswith(".tf.json") or "override" in k or "extra" in k}
+    (project / "specs" / "ds-team.yaml").write_text(BASE_SPEC + "flow_logs: false\n")
+    assert run_cli("compile", cwd=project).returncode == 0
+    after = snapshot(out)
+    assert all(after[k] == v for k, v in user_files.items())
+
+
+def test_user_file_where_netspec_would_write_is_refused(project):
+    out = project / "out" / "ds-team"
+    out.mkdir(parents=True)
+    (out / "vpc.tf.json").write_text('{"resource": {}}\n')
+    result = run_cli("compile", cwd=project)
+    assert result.returncode == 1 and "NS303" in result.stderr
+    assert (out / "vpc.tf.json").read_text() == '{"resource": {}}\n'
+    assert not (out / "versions.tf.json").exists(), "nothing of that spec is written"
+
+
+def test_several_specs_one_bad_one_good(project):
+    (project / "specs" / "broken.yaml").write_text("netspec: 1\nname: broken\n")
+    result = run_cli("compile", "--format", "json", cwd=project)
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert {f["code"] for f in report["findings"]} == {"NS102"}
+    assert all(f["path"] == "specs/broken.yaml" for f in report["findings"])
+    assert report["summary"] == {"specs": 2, "errors": 4, "warnings": 0}
+    assert (project / "out" / "ds-team" / "vpc.tf.json").exists(), "the good spec is still compiled"
+    assert not (project / "out" / "broken").exists()
+
+
+def test_duplicate_names_across_specs(project):
+    shutil.copy(project / "specs" / "ds-team.yaml", project / "specs" / "copy.yaml")
+    result = run_cli("validate", cwd=project)
+    assert result.returncode == 1 and result.stderr.count("NS250") == 2
+
+
+def test_exit_codes_for_usage_errors(project):
+    missing = run_cli("compile", "nope.yaml", cwd=project)
+    assert missing.returncode == 2 and "nope.yaml: no such file or folder" in missing.stderr
+    assert run_cli("compile", "--bogus", cwd=project).returncode == 2
+    assert "Traceback" not in missing.stderr
+
+
+def test_validate_writes_nothing_and_warnings_pass_unless_strict(project):
+    (project / "specs" / "ds-team.yaml").write_text(BASE_SPEC + "subnets:\n  us-east-1a: 10.2.1.0/27\n  us-east-1b: 10.2.2.0/24\n")
+    result = run_cli("validate", cwd=project)
+    assert result.returncode == 0 and "NS215 warning:" in result.stderr
+    assert run_cli("validate", "--strict", cwd=project).returncode == 1
+    assert not (project / "out").exists()
+
+
+def test_module_flag_leaves_out_provider(project):
+    assert run_cli("compile", "--module", "--out", "mod", cwd=project).returncode == 0
+    assert not (project / "mod" / "ds-team" / "provider.tf.json").exists()
+    assert (project / "mod" / "ds-team" / "versions.tf.json").exists()
+
+
+def test_schema_command_prints_the_schema():
+    result = run_cli("schema")
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == json.loads((ROOT / "schemas" / "netspec.schema.json").read_text())
+
+
+@pytest.mark.parametrize("command", ["compile", "validate", "schema", "services", "rules", "audit"])
+def test_help_with_examples(command):
+    result = run_cli(command, "--help")
+    assert result.returncode == 0 and "Example" in result.stdout
+
+
+def test_rules_reference_is_current():
+    assert run_cli("rules", "--markdown").stdout == (ROOT / "docs" / "rules.md").read_text()
+
+
+def test_out_is_current_for_the_repository_specs():
+    result = run_cli("compile", "--check")
+    assert result.returncode == 0, result.stderr
