@@ -52,8 +52,11 @@ def edit(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
     path.write_text(json.dumps(document, indent=2))
 
 
-def line_of(path: Path, needle: str) -> int:
-    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+def line_of(path: Path, needle: str, after: str = "") -> int:
+    """First line holding `needle` that follows the first line holding `after`."""
+    lines = path.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if after in line)
+    return next(i for i, line in enumerate(lines, 1) if i > start and needle in line)
 
 
 def edit_s3_policy(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
@@ -252,7 +255,8 @@ def test_public_subnet(copy_of):
     edit(path, lambda d: d["resource"]["aws_subnet"][name].update({"map_public_ip_on_launch": True}))
     (finding,) = run_audit(module)
     assert finding.code == "NS503" and f"aws_subnet.{name}" in finding.message
-    assert finding.location.line == line_of(path, f'"{name}": {{')
+    # Route tables carry the same names; the line must be the subnet's.
+    assert finding.location.line == line_of(path, f'"{name}": {{', after='"aws_subnet": {')
 
 
 def test_principal_star_resource_star_without_condition(copy_of):

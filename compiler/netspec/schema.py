@@ -144,7 +144,9 @@ def check_schema(doc: Document) -> list[Finding]:
             if pointer in doc.flagged:
                 continue  # the loader already explained this value (NS008)
             location = doc.key_at(pointer) if on_key else doc.at(pointer)
-            findings.append(code(code_id).at(location, f"{_describe(pointer)}: {message}" if pointer else message, hint=hint))
+            # A finding about a key is described from its parent ("buckets[0]: unknown key 'nmae'").
+            context = _describe(pointer[:-1] if on_key else pointer)
+            findings.append(code(code_id).at(location, f"{context}: {message}" if context else message, hint=hint))
     return findings
 
 

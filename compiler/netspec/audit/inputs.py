@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -306,7 +306,7 @@ def _config_refs(expressions: Any) -> Iterator[str]:
             if key == "references" and isinstance(value, list):
                 for ref in value:
                     parts = str(ref).split(".")
-                    if len(parts) >= 2 and not parts[0] in ("var", "local", "data", "module", "each", "count"):
+                    if len(parts) >= 2 and parts[0] not in ("var", "local", "data", "module", "each", "count"):
                         yield re.sub(r"\[.*$", "", f"{parts[0]}.{parts[1]}")
             else:
                 yield from _config_refs(value)

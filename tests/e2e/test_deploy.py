@@ -1,0 +1,210 @@
+"""End to end: every example deploys to the emulator, reads back secure, has no drift, and destroys.
+
+The deployments run once per session (see conftest.py); these tests assert on what they
+recorded. Deployed state is read with boto3 from the emulator, never from our JSON.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from netspec import catalog, regions
+from netspec.build import DEFAULT_RETENTION_DAYS
+
+from .deploy import Workdir, compile_spec, prepare
+from .emulator import EMULATED_SERVICES, write_override
+from .plans import drift, summarize
+from .runs import (EVOLUTION_NEW_SERVICE, EVOLUTION_NEW_ZONE, EXAMPLES, Deployment, Evolution, log_group_name)
+from .state import (EndpointExpectations, ExpectedEndpoint, check_endpoints, check_flow_logs,
+                    check_no_internet_path, check_security_groups, check_subnets)
+
+pytestmark = pytest.mark.e2e
+
+NAMES = [spec.stem for spec in EXAMPLES]
+
+
+def applied(deployments: dict[str, Deployment], name: str) -> Deployment:
+    """The deployment, failing with terraform's own message when it did not apply."""
+    record = deployments[name]
+    assert record.error is None, record.error
+    assert record.apply is not None and record.apply.name == "apply" and record.apply.returncode == 0, \
+        record.apply.describe() if record.apply else "never applied"
+    assert record.state is not None and record.outputs is not None
+    return record
+
+
+def expected_endpoints(spec: dict) -> list[ExpectedEndpoint]:
+    region = regions.region(spec["region"])
+    assert region is not None
+    found = []
+    for key in spec["services"]:
+        service = catalog.SERVICES[key]
+        found.append(ExpectedEndpoint(key, catalog.endpoint_service_name(service, region),
+                                      service.endpoint_type is catalog.EndpointType.GATEWAY,
+                                      service.accepts_policy))
+    return found
+
+
+def expected_s3_resources(spec: dict) -> set[str]:
+    """Written out from the spec, independently of the compiler: each bucket and its objects."""
+    resources = set()
+    for bucket in spec.get("buckets", []):
+        resources |= {f"arn:aws:s3:::{bucket['name']}", f"arn:aws:s3:::{bucket['name']}/*"}
+    if "ecr.dkr" in spec["services"]:
+        # Image layers are served from an AWS-owned bucket through the S3 gateway.
+        resources.add(f"arn:aws:s3:::prod-{spec['region']}-starport-layer-bucket/*")
+    return resources
+
+
+# --- the emulator wiring itself -----------------------------------------------------------------
+
+
+def test_missing_endpoint_fails_instead_of_reaching_aws(emulator, e2e_env, tmp_path):
+    """With sts left out of the override, the provider tries the real STS URL and the dead proxy stops it."""
+    spec = EXAMPLES[0]
+    text = spec.read_text()
+    region = str(json.loads(compile_spec(text, spec.name)["provider.tf.json"])["provider"]["aws"]["region"])
+    work = prepare(tmp_path, compile_spec(text, spec.name), e2e_env, emulator.url, region)
+    write_override(tmp_path, emulator.url, region, tuple(s for s in EMULATED_SERVICES if s != "sts"))
+    assert work.init().returncode == 0, work.steps[-1].describe()
+    plan = work.tf("plan", "-input=false", timeout=120)
+    output = plan.stdout + plan.stderr
+    assert plan.returncode != 0, "planning without an sts endpoint succeeded: a call went somewhere"
+    assert f"sts.{region}.amazonaws.com" in output, output[-2000:]  # it named the real endpoint ...
+    assert "127.0.0.1:9" in output and "refused" in output, output[-2000:]  # ... and the proxy refused it
+    assert plan.seconds < 60, f"took {plan.seconds:.0f}s: max_retries is not limiting the retries"
+
+
+# --- lifecycle per example ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_apply_succeeds(deployments, name):
+    applied(deployments, name)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_replan_shows_no_drift(deployments, name):
+    record = applied(deployments, name)
+    assert record.replan is not None and record.replan_json is not None, \
+        record.replan.describe() if record.replan else "no re-plan"
+    # Exit code 2 is expected on stock moto: the tolerated description quirk is a planned update.
+    assert record.replan.returncode in (0, 2), record.replan.describe()
+    problems = drift(record.replan_json)
+    assert not problems, "drift right after apply:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_destroy_succeeds_and_leaves_nothing(deployments, name):
+    record = applied(deployments, name)
+    assert record.destroy is not None and record.destroy.returncode == 0, \
+        record.destroy.describe() if record.destroy else "never destroyed"
+    assert not record.leftovers, record.leftovers
+
+
+# --- deployed state, read back with boto3 ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_vpc_resolves_private_dns(deployments, name):
+    state = applied(deployments, name).state
+    assert state.dns_support is True and state.dns_hostnames is True
+    assert state.vpc["CidrBlock"] == deployments[name].spec["cidr"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_path_to_the_internet(deployments, name):
+    problems = check_no_internet_path(applied(deployments, name).state)
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_one_private_subnet_per_zone(deployments, name):
+    record = applied(deployments, name)
+    cidrs = record.outputs["subnet_cidrs"]
+    assert sorted(cidrs) == sorted(record.spec["azs"])
+    problems = check_subnets(record.state, cidrs)
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_security_groups_hold_exactly_the_intended_rules(deployments, name):
+    record = applied(deployments, name)
+    wanted = expected_endpoints(record.spec)
+    problems = check_security_groups(
+        record.state, str(record.outputs["workload_security_group_id"]),
+        str(record.outputs["endpoints_security_group_id"]),
+        [e.service_name for e in wanted if e.gateway], any(not e.gateway for e in wanted))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_endpoints_match_the_spec(deployments, name):
+    record = applied(deployments, name)
+    want = EndpointExpectations(
+        endpoints=expected_endpoints(record.spec),
+        subnet_ids=set(record.outputs["subnet_ids"].values()),
+        route_table_ids=set(record.outputs["route_table_ids"].values()),
+        endpoints_group=str(record.outputs["endpoints_security_group_id"]),
+        s3_resources=expected_s3_resources(record.spec))
+    # Every subnet's own route table is one the gateway endpoints must serve.
+    associated = {a["RouteTableId"] for t in record.state.route_tables for a in t["Associations"] if a.get("SubnetId")}
+    assert associated == want.route_table_ids
+    problems = check_endpoints(record.state, want)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_flow_logs_reach_their_log_group(deployments, name):
+    record = applied(deployments, name)
+    retention = (record.spec.get("flow_logs") or {}).get("retention_days", DEFAULT_RETENTION_DAYS)
+    problems = check_flow_logs(record.state, log_group_name(record.spec), retention)
+    assert not problems, problems
+
+
+# --- evolution ----------------------------------------------------------------------------------
+
+
+def evolution_applied(evolution: Evolution) -> Evolution:
+    assert evolution.error is None, evolution.error
+    assert evolution.apply is not None and evolution.apply.name == "apply" and evolution.apply.returncode == 0, \
+        evolution.apply.describe() if evolution.apply else "never applied"
+    return evolution
+
+
+def test_adding_a_zone_and_a_service_only_adds(evolution):
+    record = evolution_applied(evolution)
+    assert record.grow_json is not None, record.grow_plan.describe() if record.grow_plan else "no plan"
+    plan = summarize(record.grow_json)
+    assert not plan.deletes and not plan.replaces and not plan.other, (plan.deletes, plan.replaces, plan.other)
+    zone = EVOLUTION_NEW_ZONE.replace("-", "_")
+    service = EVOLUTION_NEW_SERVICE.replace(".", "_")
+    assert sorted(plan.creates) == sorted([f"aws_subnet.private_{zone}", f"aws_route_table.private_{zone}",
+                                           f"aws_route_table_association.private_{zone}",
+                                           f"aws_vpc_endpoint.{service}"])
+    # Existing endpoints grow in place: interface ones get the new subnet, gateways the new table.
+    updates = {address: sorted(item.attribute for item in items) for address, items in plan.updates.items()}
+    assert updates == {"aws_vpc_endpoint.s3": ["route_table_ids"],
+                       "aws_vpc_endpoint.sts": ["subnet_ids"],
+                       "aws_vpc_endpoint.logs": ["subnet_ids"]}, updates
+
+
+def test_narrowing_bucket_access_updates_only_the_s3_policy(evolution):
+    record = evolution_applied(evolution)
+    assert record.narrow_json is not None, record.narrow_plan.describe() if record.narrow_plan else "no plan"
+    plan = summarize(record.narrow_json)
+    assert not (plan.creates or plan.deletes or plan.replaces or plan.other), plan
+    updates = {address: [item.attribute for item in items] for address, items in plan.updates.items()}
+    assert updates == {"aws_vpc_endpoint.s3": ["policy"]}, updates
+    (change,) = plan.updates["aws_vpc_endpoint.s3"]
+    before, after = json.loads(change.before), json.loads(change.after)
+    assert "s3:PutObject" in json.dumps(before) and "s3:PutObject" not in json.dumps(after)
+
+
+def test_evolved_deployment_destroys(evolution):
+    record = evolution_applied(evolution)
+    assert record.destroy is not None and record.destroy.returncode == 0, \
+        record.destroy.describe() if record.destroy else "never destroyed"
+    assert not record.leftovers, record.leftovers
