@@ -103,8 +103,25 @@ def test_several_specs_one_bad_one_good(project):
 
 def test_duplicate_names_across_specs(project):
     shutil.copy(project / "specs" / "ds-team.yaml", project / "specs" / "copy.yaml")
+    result = run_cli("compile", cwd=project)
+    assert result.returncode == 1
+    assert "specs/copy.yaml:2:7: NS250 name 'ds-team' is also used by specs/ds-team.yaml" in result.stderr
+    assert "specs/ds-team.yaml:2:7: NS250" in result.stderr
+    assert not (project / "out").exists(), "neither spec is written"
+
+
+def test_overlapping_blocks_across_specs_in_one_region(project):
+    other = BASE_SPEC.replace("name: ds-team", "name: other-team").replace("cidr: 10.2.0.0/16", "cidr: 10.2.128.0/17")
+    (project / "specs" / "other.yaml").write_text(other)
+    (project / "specs" / "elsewhere.yaml").write_text(
+        other.replace("name: other-team", "name: far-team").replace("us-east-1", "us-east-2"))
     result = run_cli("validate", cwd=project)
-    assert result.returncode == 1 and result.stderr.count("NS250") == 2
+    assert result.returncode == 0, "a warning: both networks still compile"
+    assert ("specs/ds-team.yaml:4:7: NS251 warning: 10.2.0.0/16 overlaps 10.2.128.0/17 of other-team "
+            "(specs/other.yaml) in us-east-1") in result.stderr
+    assert "see also specs/other.yaml:4:7" in result.stderr
+    assert "specs/other.yaml:4:7: NS251" in result.stderr and "far-team" not in result.stderr
+    assert run_cli("validate", "--strict", cwd=project).returncode == 1
 
 
 def test_exit_codes_for_usage_errors(project):

@@ -11,6 +11,7 @@ import typer
 
 from . import catalog
 from .codes import CODES, code
+from .crossspec import check_across
 from .findings import ExitCode, Finding, Location, has_errors, sort_findings
 from .pipeline import Result, compile_bytes
 from .render import RenderOptions
@@ -61,27 +62,7 @@ def compile_paths(paths: list[Path], options: RenderOptions) -> list[Result]:
             results.append(Result(_display(spec), (code("NS304").at(Location(_display(spec)), exc.strerror or str(exc)),)))
             continue
         results.append(compile_bytes(raw, _display(spec), options=options))
-    return _check_unique_names(results)
-
-
-def _check_unique_names(results: list[Result]) -> list[Result]:
-    """Two specs with one name would write the same out/<name>/: neither is written."""
-    by_name: dict[str, list[Result]] = {}
-    for r in results:
-        if r.name:
-            by_name.setdefault(r.name, []).append(r)
-    clashing = {name: rs for name, rs in by_name.items() if len(rs) > 1}
-    if not clashing:
-        return results
-    updated = []
-    for r in results:
-        others = [o for o in clashing.get(r.name or "", []) if o is not r]
-        if others:
-            finding = code("NS250").at(Location(r.path, 1, 1), f"name {r.name!r} is also used by {others[0].path}",
-                                       related=tuple(Location(o.path) for o in others))
-            r = Result(r.path, r.findings + (finding,), r.network, {})
-        updated.append(r)
-    return updated
+    return check_across(results)
 
 
 def _change_findings(changes: list[FileChange]) -> list[Finding]:

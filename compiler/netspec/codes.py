@@ -70,6 +70,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("NS234", "bucket wildcard too broad", "keep at least 3 fixed characters before the trailing `*`"),
     Code("NS240", "tag not allowed", "tag keys may not start with `aws:`; keys are at most 128 characters, values 256"),
     Code("NS250", "spec name used twice", "each spec needs its own `name`; it names out/<name>/"),
+    Code("NS251", "VPC blocks overlap across specs", "give each network in a region its own block, or they can never be peered or joined by a transit gateway", _W),
     # --- compiled output --------------------------------------------------
     Code("NS302", "generated file out of date", "run `netspec compile` and commit out/"),
     Code("NS303", "file not written by netspec", "move the file away, or rename it *_override.tf.json to keep it beside the module"),

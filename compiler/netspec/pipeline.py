@@ -28,6 +28,7 @@ class Result:
     findings: tuple[Finding, ...]
     network: Network | None = None
     files: dict[str, str] = field(default_factory=dict)
+    document: Document | None = field(default=None, compare=False)  # for locating cross-spec findings
 
     @property
     def ok(self) -> bool:
@@ -68,12 +69,11 @@ def compile_bytes(raw: bytes, path: str, *, options: RenderOptions = RenderOptio
         return Result(path, tuple(sort_findings(findings)))
     findings += check_document(doc)
     if has_errors(findings):
-        return Result(path, tuple(sort_findings(findings)))
+        return Result(path, tuple(sort_findings(findings)), document=doc)
     network = build_network(doc)
     findings += _policy_limits(doc, network)
-    if has_errors(findings):
-        return Result(path, tuple(sort_findings(findings)), network)
-    return Result(path, tuple(sort_findings(findings)), network, render_module(network, options=options))
+    files = {} if has_errors(findings) else render_module(network, options=options)
+    return Result(path, tuple(sort_findings(findings)), network, files, doc)
 
 
 def compile_text(text: str, path: str = "<spec>", *, options: RenderOptions = RenderOptions()) -> Result:
