@@ -151,7 +151,7 @@ def test_schema_command_prints_the_schema():
     assert json.loads(result.stdout) == json.loads((ROOT / "schemas" / "netspec.schema.json").read_text())
 
 
-@pytest.mark.parametrize("command", ["compile", "validate", "schema", "services", "rules", "audit"])
+@pytest.mark.parametrize("command", ["compile", "validate", "schema", "services", "rules", "audit", "init"])
 def test_help_with_examples(command):
     result = run_cli(command, "--help")
     assert result.returncode == 0 and "Example" in result.stdout
@@ -164,3 +164,29 @@ def test_rules_reference_is_current():
 def test_out_is_current_for_the_repository_specs():
     result = run_cli("compile", "--check")
     assert result.returncode == 0, result.stderr
+
+
+def test_init_scaffolds_a_spec_that_compiles(tmp_path):
+    (tmp_path / "schemas").mkdir()
+    shutil.copy(ROOT / "schemas" / "netspec.schema.json", tmp_path / "schemas")
+    created = run_cli("init", "ds-vision", "--region", "eu-west-1", cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    text = (tmp_path / "specs" / "ds-vision.yaml").read_text()
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../schemas/netspec.schema.json"
+    assert "azs: [eu-west-1a, eu-west-1b]" in text
+    compiled = run_cli("compile", "--strict", cwd=tmp_path)
+    assert compiled.returncode == 0, compiled.stderr
+    assert (tmp_path / "out" / "ds-vision" / "vpc.tf.json").is_file()
+    again = run_cli("init", "ds-vision", cwd=tmp_path)
+    assert again.returncode == 2 and "not overwritten" in again.stderr
+    assert (tmp_path / "specs" / "ds-vision.yaml").read_text() == text
+
+
+@pytest.mark.parametrize("args", [["init", "Bad_Name"], ["init", "ok-name", "--region", "mars-1"]])
+def test_init_refuses_bad_input(tmp_path, args):
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 2 and "netspec:" in result.stderr and not (tmp_path / "specs").exists()
+
+
+def test_spec_reference_is_current():
+    assert run_cli("schema", "--markdown").stdout == (ROOT / "docs" / "spec.md").read_text()

@@ -82,3 +82,40 @@ def test_every_command_takes_every_format(command, fmt):
     assert result.returncode == 0, result.stderr + result.stdout
     if fmt in ("json", "sarif"):
         json.loads(result.stdout)
+
+
+def test_progress_shows_on_a_terminal_and_not_in_ci(tmp_path):
+    """Run the CLI on a pseudo-terminal: progress lines appear, and vanish with CI set."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    for i in range(3):
+        (specs / f"t{i}.yaml").write_text(BASE_SPEC.replace("name: ds-team", f"name: team-{i}")
+                                          .replace("10.2.0.0/16", f"10.{i}.0.0/16"))
+
+    def on_tty(extra_env: dict[str, str]) -> str:
+        leader, follower = pty.openpty()
+        env = {k: v for k, v in os.environ.items() if k not in ("CI", "NO_COLOR")}
+        env.update(TERM="xterm", **extra_env)
+        proc = subprocess.Popen([sys.executable, "-m", "netspec", "validate"], cwd=tmp_path, env=env,
+                                stdin=follower, stdout=follower, stderr=follower)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 4096)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        proc.wait(timeout=60)
+        os.close(leader)
+        return b"".join(chunks).decode()
+
+    assert "[2/3] specs/t1.yaml" in on_tty({})
+    assert "[2/3]" not in on_tty({"CI": "true"})

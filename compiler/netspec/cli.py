@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -15,8 +16,8 @@ from .crossspec import check_across
 from .findings import ExitCode, Finding, Location, has_errors, sort_findings
 from .pipeline import Result, compile_bytes
 from .render import RenderOptions
-from .report import Format, Summary, emit
-from .schema import schema_text
+from .report import Format, Progress, Summary, emit
+from .schema import schema_path, schema_text
 from .writer import Change, FileChange, apply_changes, plan_changes
 
 app = typer.Typer(
@@ -55,13 +56,17 @@ def _display(path: Path) -> str:
 
 def compile_paths(paths: list[Path], options: RenderOptions) -> list[Result]:
     results = []
-    for spec in find_specs(paths):
+    specs = find_specs(paths)
+    progress = Progress(len(specs))
+    for index, spec in enumerate(specs, 1):
+        progress.step(index, _display(spec))
         try:
             raw = spec.read_bytes()
         except OSError as exc:
             results.append(Result(_display(spec), (code("NS304").at(Location(_display(spec)), exc.strerror or str(exc)),)))
             continue
         results.append(compile_bytes(raw, _display(spec), options=options))
+    progress.done()
     return check_across(results)
 
 
@@ -142,13 +147,20 @@ def validate_command(paths: Optional[list[Path]] = PathsArg, fmt: Format = Forma
 
 
 @app.command("schema")
-def schema_command() -> None:
+def schema_command(markdown: bool = typer.Option(False, "--markdown", help="Print docs/spec.md, the reference generated from it.")) -> None:
     """Print the JSON Schema of the spec format (for editors and other tools).
 
-    Example:
+    Examples:
 
       netspec schema > netspec.schema.json
+
+      netspec schema --markdown > docs/spec.md
     """
+    if markdown:
+        from .schema import schema
+        from .specdoc import spec_reference
+        sys.stdout.write(spec_reference(schema()))
+        return
     sys.stdout.write(schema_text())
 
 
@@ -212,6 +224,168 @@ def audit_command(
         raise typer.Exit(audit.run(paths, spec, fmt))
     except audit.MissingPath as exc:
         raise UsageError(str(exc)) from None
+
+
+@app.command("init")
+def init_command(
+    name: str = typer.Argument(..., help="The network's name: names the spec file and out/<name>/."),
+    region: str = typer.Option("us-east-1", "--region", help="AWS region of the network."),
+    specs: Path = typer.Option(Path("specs"), "--specs", help="Folder to create the spec in."),
+) -> None:
+    """Create SPECS/NAME.yaml: a commented spec that compiles as it is.
+
+    Its first line points editors (the YAML language server) at the JSON
+    Schema, so keys complete and mistakes show while typing. An existing file
+    is never overwritten.
+
+    Examples:
+
+      netspec init ds-vision
+
+      netspec init ds-vision --region eu-west-1 && netspec compile specs/ds-vision.yaml
+    """
+    from .regions import region as find_region
+    from .scaffold import NAME_PATTERN, scaffold
+
+    if not NAME_PATTERN.match(name):
+        raise UsageError(f"{name!r} is not a valid name: 2-40 characters of a-z, 0-9 and '-', starting with a letter")
+    if find_region(region) is None:
+        raise UsageError(f"{region!r} is not a known AWS region")
+    target = specs / f"{name}.yaml"
+    if target.exists():
+        raise UsageError(f"{target} exists; not overwritten")
+    specs.mkdir(parents=True, exist_ok=True)
+    target.write_text(scaffold(name, region, _schema_reference(specs)), encoding="utf-8")
+    sys.stderr.write(f"created {_display(target)}; edit it, then run `netspec compile {_display(target)}`\n")
+
+
+def _schema_reference(specs: Path) -> str:
+    """The schema as editors should find it: the checkout's schemas/ when there is one, else the installed copy."""
+    in_checkout = Path("schemas") / "netspec.schema.json"
+    if in_checkout.is_file():
+        return Path(os.path.relpath(in_checkout.resolve(), specs.resolve())).as_posix()
+    return schema_path().resolve().as_uri()
+
+
+# --- netspec diff and netspec graph: reviewing a pull request ---------------------------
+# Imported here, next to their commands, so this block stands on its own.
+from pathlib import PurePosixPath  # noqa: E402
+
+from . import diff as specdiff  # noqa: E402
+from . import gitrev, graph  # noqa: E402
+from .model import Network  # noqa: E402
+
+
+def _read_spec(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror or exc}") from None
+
+
+def _compile_side(raw: bytes | None, path: str, failed: list[Result]) -> Network | None:
+    """The model of one side of a diff; a side that does not compile is kept for its findings."""
+    if raw is None:
+        return None
+    result = compile_bytes(raw, path)
+    if not result.ok:
+        failed.append(result)
+    return result.network if result.ok else None
+
+
+def _file_pairs(old: Path, new: Path) -> list[tuple[str, tuple[str, bytes], tuple[str, bytes]]]:
+    return [(_display(new), (_display(old), _read_spec(old)), (_display(new), _read_spec(new)))]
+
+
+def _ref_pairs(paths: list[Path], commit: str, ref: str) -> list[tuple[str, tuple[str, bytes | None], tuple[str, bytes | None]]]:
+    """Each spec under `paths` against its version at `commit`, plus the specs deleted since."""
+    top = gitrev.toplevel().resolve()
+    specs = find_specs([p for p in paths if p.exists()])  # a folder emptied since REF is not an error
+    moves = gitrev.moves(commit, [str(p) for p in paths if p.is_dir() or not p.exists()])
+    pairs = []
+    for spec in specs:
+        try:
+            rel = spec.resolve().relative_to(top).as_posix()
+        except ValueError:
+            raise UsageError(f"{spec}: not inside the git repository at {top}") from None
+        old = moves.renamed.get(rel, rel)  # a moved spec is compared with where it came from
+        pairs.append((_display(spec), (f"{ref}:{old}", gitrev.show(commit, old)), (_display(spec), spec.read_bytes())))
+    for rel in moves.deleted:
+        if PurePosixPath(rel).suffix in SPEC_SUFFIXES:
+            shown = _display(top / rel)
+            pairs.append((shown, (f"{ref}:{rel}", gitrev.show(commit, rel)), (shown, None)))
+    return sorted(pairs)
+
+
+@app.command("diff")
+def diff_command(
+    paths: Optional[list[Path]] = typer.Argument(
+        None, help="OLD.yaml NEW.yaml; or, with --base, spec files or folders (default: specs/).", show_default=False),
+    base: Optional[str] = typer.Option(
+        None, "--base", help="Git ref to compare specs with (default: the merge base of HEAD and main).",
+        show_default=False),
+    fmt: specdiff.DiffFormat = typer.Option(specdiff.DiffFormat.MARKDOWN, "--format", "-f", help="Output format."),
+) -> None:
+    """Say what a change to specs does to the network, for a pull request comment.
+
+    Reports zones, subnets, services, buckets and access levels, tags and flow logs
+    that change, and lists under "needs review" what widens access (a new bucket
+    or service, wider access, a wildcard, flow logs off) or replaces the VPC.
+    Exit 0 when the diff was computed, 1 if a side does not compile (its
+    findings are printed), 2 on usage or git errors.
+
+    Examples:
+
+      netspec diff old/ds-team.yaml specs/ds-team.yaml
+
+      netspec diff                              # every spec in specs/ against the merge base with main
+
+      netspec diff specs/ds-team.yaml --base origin/main --format json
+    """
+    given = paths or []
+    try:
+        if base is None and len(given) == 2 and not any(p.is_dir() for p in given):
+            base_label, pairs = _display(given[0]), _file_pairs(*given)
+        else:
+            commit = gitrev.resolve(base) if base else gitrev.merge_base()
+            base_label = base or f"merge base {commit[:12]}"
+            pairs = _ref_pairs(given or [Path("specs")], commit, base or commit[:12])
+    except gitrev.GitError as exc:
+        raise UsageError(str(exc)) from None
+    failed: list[Result] = []
+    diffs = []
+    for label, (old_path, old_raw), (new_path, new_raw) in pairs:
+        before, after = _compile_side(old_raw, old_path, failed), _compile_side(new_raw, new_path, failed)
+        if (old_raw is None or before) and (new_raw is None or after):
+            diffs.append(specdiff.diff_networks(before, after, label))
+    sys.stdout.write(specdiff.render(specdiff.DiffReport(base_label, tuple(diffs)), fmt))
+    if failed:
+        findings = sort_findings(f for r in failed for f in r.findings)
+        emit(findings, Summary(len(failed)), Format.TEXT, sys.stderr)
+        raise typer.Exit(ExitCode.FINDINGS)
+
+
+@app.command("graph")
+def graph_command(
+    spec: Path = typer.Argument(..., help="The spec to draw."),
+    markdown: bool = typer.Option(False, "--markdown", help="Wrap the diagram in a ```mermaid fence."),
+) -> None:
+    """Draw a spec's network as a Mermaid flowchart: zones, security groups, endpoints, buckets.
+
+    Exit 1 (with its findings) when the spec does not compile.
+
+    Examples:
+
+      netspec graph specs/ds-team.yaml > ds-team.mmd
+
+      netspec graph specs/ds-team.yaml --markdown >> README.md
+    """
+    result = compile_bytes(_read_spec(spec), _display(spec))
+    if not result.ok or result.network is None:
+        emit(list(result.findings), Summary(1), Format.TEXT, sys.stderr)
+        raise typer.Exit(ExitCode.FINDINGS)
+    text = graph.mermaid(result.network)
+    sys.stdout.write(f"```mermaid\n{text}```\n" if markdown else text)
 
 
 def rules_markdown() -> str:

@@ -34,6 +34,24 @@ def use_color(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
+class Progress:
+    """`[3/120] specs/x.yaml` on one refreshed line, only for a person at a terminal (never in CI)."""
+
+    def __init__(self, total: int, stream: TextIO = sys.stderr) -> None:
+        self.total, self.stream = total, stream
+        self.enabled = total > 1 and stream.isatty() and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
+
+    def step(self, index: int, label: str) -> None:
+        if self.enabled:
+            self.stream.write(f"\r\033[K[{index}/{self.total}] {label}")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
 class TextReport:
     """`path:line:col: CODE message` then an indented hint: what editors and humans read."""
 

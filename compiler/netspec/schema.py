@@ -24,12 +24,16 @@ from .loader import Document, Pointer
 SCHEMA_NAME = "netspec.schema.json"
 
 
-def schema_text() -> str:
-    packaged = resources.files("netspec") / "schemas" / SCHEMA_NAME
+def schema_path() -> Path:
+    """The installed copy of the schema, or the checkout's schemas/ file in a development install."""
+    packaged = Path(str(resources.files("netspec"))) / "schemas" / SCHEMA_NAME
     if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    checkout = Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_NAME
-    return checkout.read_text(encoding="utf-8")
+        return packaged
+    return Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_NAME
+
+
+def schema_text() -> str:
+    return schema_path().read_text(encoding="utf-8")
 
 
 @functools.cache

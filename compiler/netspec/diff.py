@@ -1,0 +1,310 @@
+"""What a change to a spec does to the network, for reviewing a pull request (pure; no I/O).
+
+`diff_networks` compares two models facet by facet (zones, services, buckets, ...) and
+classifies each change: does it widen what the VPC can reach, narrow it, or replace
+infrastructure? The renderers turn the result into a PR comment or JSON; `cli.py` is the
+edge that reads files and asks git for the old versions.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, fields
+from typing import Callable, Mapping
+
+from .model import Access, Network
+
+
+class Status(str, enum.Enum):
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference, e.g. kind `bucket.access`, subject `my-bucket`, before `read`, after `read-write`."""
+
+    kind: str  # "<facet>.<verb>": zone.added, service.removed, bucket.access, flow_logs.off, ...
+    subject: str  # the zone, service, bucket or tag key; the facet itself for single values
+    before: str | None
+    after: str | None
+    widens: bool = False  # the VPC can reach more, or is watched less
+    narrows: bool = False
+    destructive: bool = False  # Terraform replaces or deletes infrastructure
+    reason: str = ""  # why a reviewer should look; empty when nothing to say
+
+    @property
+    def needs_review(self) -> bool:
+        return self.widens or self.destructive
+
+    @property
+    def effect(self) -> str:
+        parts = [name for name, on in (("widens", self.widens), ("narrows", self.narrows),
+                                       ("destructive", self.destructive)) if on]
+        return ", ".join(parts)
+
+    def as_dict(self) -> dict[str, object]:
+        return {**asdict(self), "needs_review": self.needs_review}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> "Change":
+        return cls(**{f.name: data[f.name] for f in fields(cls)})  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class SpecDiff:
+    label: str  # how the spec is shown: its path, or its name
+    name: str  # the network's name (the new one when both sides exist)
+    status: Status
+    changes: tuple[Change, ...]
+
+    @property
+    def review(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.needs_review)
+
+    def summary(self) -> str:
+        """One line: how many changes of which kind, and how many need review."""
+        if self.status is Status.UNCHANGED:
+            return "no network changes"
+        counts = Counter(c.kind for c in self.changes)
+        kinds = ", ".join(f"{n} {KIND_TITLES.get(k, k)}" for k, n in counts.items())
+        review = len(self.review)
+        return f"{len(self.changes)} change(s): {kinds}; " + (f"{review} need review" if review else "none needs review")
+
+    def as_dict(self) -> dict[str, object]:
+        return {"label": self.label, "name": self.name, "status": self.status.value,
+                "summary": self.summary(), "needs_review": len(self.review),
+                "changes": [c.as_dict() for c in self.changes]}
+
+
+# --- classifying ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Effect:
+    widens: bool = False
+    narrows: bool = False
+    destructive: bool = False
+    reason: str = ""
+
+
+NEUTRAL = Effect()
+
+# What each access level lets a principal do, as capabilities: a change widens when the
+# new level has a capability the old one lacked, and narrows in the opposite case. read
+# <-> write therefore does both, which is exactly what a reviewer should be told.
+_CAPABILITIES: Mapping[str, frozenset[str]] = {
+    Access.READ.value: frozenset({"read"}),
+    Access.WRITE.value: frozenset({"write"}),
+    Access.READ_WRITE.value: frozenset({"read", "write"}),
+}
+
+
+def _wildcard_note(bucket: str) -> str:
+    return f"; wildcard: every bucket named {bucket[:-1]}... in any account" if bucket.endswith("*") else ""
+
+
+def _bucket(verb: str, subject: str, before: str | None, after: str | None) -> Effect:
+    if verb == "added":
+        return Effect(widens=True, reason=f"the VPC can reach a new bucket with {after} access{_wildcard_note(subject)}")
+    if verb == "removed":
+        return Effect(narrows=True)
+    gained = _CAPABILITIES[after or ""] - _CAPABILITIES[before or ""]
+    lost = _CAPABILITIES[before or ""] - _CAPABILITIES[after or ""]
+    reason = ""
+    if gained:
+        reason = f"access widened from {before} to {after}: adds {' and '.join(sorted(gained))}"
+        if lost:
+            reason += f" and removes {' and '.join(sorted(lost))}"
+        reason += _wildcard_note(subject)
+    return Effect(widens=bool(gained), narrows=bool(lost), reason=reason)
+
+
+def _service(verb: str, subject: str, before: str | None, after: str | None) -> Effect:
+    if verb == "added":
+        where = "on every route table" if after == "Gateway" else "in every subnet"
+        return Effect(widens=True, reason=f"new {after} endpoint {where}: the VPC can reach {subject}")
+    return Effect(narrows=True) if verb == "removed" else NEUTRAL
+
+
+def _zone(verb: str, subject: str, before: str | None, after: str | None) -> Effect:
+    # A subnet's CIDR cannot change in place, and a removed zone takes its subnet with it:
+    # whatever runs there (and the endpoint interfaces in it) is recreated or gone.
+    if verb == "removed":
+        return Effect(destructive=True, reason=f"deletes the subnet of {subject} ({before}) and everything in it")
+    if verb == "changed":
+        return Effect(destructive=True, reason=f"replaces the subnet of {subject}: everything in it is recreated")
+    return NEUTRAL
+
+
+def _flow_logs(verb: str, subject: str, before: str | None, after: str | None) -> Effect:
+    if verb == "removed":
+        return Effect(widens=True, reason="VPC traffic is no longer recorded")
+    return NEUTRAL
+
+
+def _replaces_vpc(verb: str, subject: str, before: str | None, after: str | None) -> Effect:
+    return Effect(destructive=True, reason=f"{subject} {before} -> {after} replaces the whole VPC and everything in it")
+
+
+def _renamed(verb: str, subject: str, before: str | None, after: str | None) -> Effect:
+    return Effect(destructive=True, reason=f"the module moves from out/{before}/ to out/{after}/: applied there it is "
+                                            f"a new network, and the old one stays until destroyed")
+
+
+def _neutral(verb: str, subject: str, before: str | None, after: str | None) -> Effect:
+    return NEUTRAL
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One aspect of a network, read as {subject: value} so one loop can diff them all."""
+
+    name: str
+    read: Callable[[Network], Mapping[str, str]]
+    classify: Callable[[str, str, str | None, str | None], Effect]
+    verbs: tuple[str, str, str] = ("added", "removed", "changed")  # kind suffix per direction
+
+
+def _single(name: str, value: Callable[[Network], str]) -> Callable[[Network], Mapping[str, str]]:
+    return lambda n: {name: value(n)}
+
+
+def _retention(n: Network) -> Mapping[str, str]:
+    return {"flow_logs": f"{n.flow_logs.retention_days} days"} if n.flow_logs else {}
+
+
+# Order here is the order of a report: what replaces the VPC first, then what it reaches.
+FACETS: tuple[Facet, ...] = (
+    Facet("name", _single("name", lambda n: n.name), _renamed, verbs=("added", "removed", "renamed")),
+    Facet("region", _single("region", lambda n: n.region.name), _replaces_vpc),
+    Facet("cidr", _single("cidr", lambda n: str(n.cidr)), _replaces_vpc),
+    Facet("zone", lambda n: {s.zone: str(s.cidr) for s in n.subnets}, _zone),
+    Facet("service", lambda n: {e.service.key: e.service.endpoint_type.value for e in n.endpoints}, _service),
+    Facet("bucket", lambda n: {b.name: b.access.value for b in n.buckets}, _bucket,
+          verbs=("added", "removed", "access")),
+    Facet("flow_logs", _retention, _flow_logs, verbs=("on", "off", "retention")),
+    Facet("tag", lambda n: dict(n.tags), _neutral),
+)
+
+# Facets that describe the VPC as a whole: meaningless when a whole spec appears or goes.
+_WHOLE = frozenset({"name", "region", "cidr"})
+
+KIND_TITLES: Mapping[str, str] = {
+    "network.added": "network added", "network.removed": "network removed",
+    "name.renamed": "renamed", "region.changed": "region changed", "cidr.changed": "VPC CIDR changed",
+    "zone.added": "zone added", "zone.removed": "zone removed", "zone.changed": "subnet CIDR changed",
+    "service.added": "service added", "service.removed": "service removed",
+    "bucket.added": "bucket added", "bucket.removed": "bucket removed", "bucket.access": "bucket access changed",
+    "flow_logs.on": "flow logs on", "flow_logs.off": "flow logs off", "flow_logs.retention": "flow log retention",
+    "tag.added": "tag added", "tag.removed": "tag removed", "tag.changed": "tag changed",
+}
+
+
+def _facet_changes(facet: Facet, before: Mapping[str, str], after: Mapping[str, str]) -> list[Change]:
+    added, removed, changed = facet.verbs
+    changes = []
+    for subject in sorted(before.keys() | after.keys()):
+        old, new = before.get(subject), after.get(subject)
+        if old == new:
+            continue
+        verb = added if old is None else removed if new is None else changed
+        # classify by direction, not by the facet's wording of it
+        direction = "added" if old is None else "removed" if new is None else "changed"
+        effect = facet.classify(direction, subject, old, new)
+        changes.append(Change(f"{facet.name}.{verb}", subject, old, new, effect.widens, effect.narrows,
+                              effect.destructive, effect.reason))
+    return changes
+
+
+def diff_networks(before: Network | None, after: Network | None, label: str | None = None) -> SpecDiff:
+    """Every change from `before` to `after`; None on a side means the spec is absent there."""
+    name = (after or before).name if (after or before) else ""
+    label = label or name
+    if before is None and after is None:
+        return SpecDiff(label, name, Status.UNCHANGED, ())
+    if after is None:
+        assert before is not None
+        # Deleting a spec does not destroy anything by itself, but the next apply from its
+        # out/<name>/ (or a CI that prunes it) does; the details all go with it.
+        gone = Change("network.removed", before.name, f"{before.cidr} in {before.region.name}", None,
+                      narrows=True, destructive=True, reason="the spec is gone: its VPC and everything in it "
+                                                             "are destroyed when its module is")
+        return SpecDiff(label, name, Status.REMOVED, (gone,))
+    changes: list[Change] = []
+    if before is None:
+        changes.append(Change("network.added", after.name, None, f"{after.cidr} in {after.region.name}"))
+    for facet in FACETS:
+        if before is None and facet.name in _WHOLE:
+            continue
+        changes += _facet_changes(facet, facet.read(before) if before else {}, facet.read(after))
+    status = Status.ADDED if before is None else Status.CHANGED if changes else Status.UNCHANGED
+    return SpecDiff(label, name, status, tuple(changes))
+
+
+# --- rendering --------------------------------------------------------------------------
+
+class DiffFormat(str, enum.Enum):
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class DiffReport:
+    base: str  # what the old side is: a git ref, or the old file
+    specs: tuple[SpecDiff, ...]
+
+
+def _code(text: str | None) -> str:
+    """A table cell in a code span; `|` would end the cell even there."""
+    return "" if text is None else "`" + text.replace("`", "'").replace("|", "\\|") + "`"
+
+
+class MarkdownDiff:
+    """A PR comment: a heading per changed spec, its table, and what needs review."""
+
+    def render(self, report: DiffReport) -> str:
+        changed = [d for d in report.specs if d.status is not Status.UNCHANGED]
+        review = sum(len(d.review) for d in report.specs)
+        lines = [f"## netspec diff against {_code(report.base)}", "",
+                 f"{len(changed)} of {len(report.specs)} spec(s) change the network"
+                 + (f"; **{review} change(s) need review**." if review else "; nothing needs review."), ""]
+        for d in changed:
+            lines += self._spec(d)
+        unchanged = [d.label for d in report.specs if d.status is Status.UNCHANGED]
+        if unchanged:
+            lines += ["Unchanged: " + ", ".join(_code(u) for u in unchanged), ""]
+        return "\n".join(lines).rstrip("\n") + "\n"
+
+    def _spec(self, d: SpecDiff) -> list[str]:
+        lines = [f"### {_code(d.name)} ({d.status.value}, {_code(d.label)})", "", d.summary(), "",
+                 "| change | subject | before | after | effect |", "| --- | --- | --- | --- | --- |"]
+        for c in d.changes:
+            effect = c.effect.replace("widens", "**widens**").replace("destructive", "**destructive**")
+            lines.append(f"| {KIND_TITLES.get(c.kind, c.kind)} | {_code(c.subject)} | {_code(c.before)} "
+                         f"| {_code(c.after)} | {effect} |")
+        lines.append("")
+        if d.review:
+            lines += ["#### ⚠ needs review", ""]
+            lines += [f"- **{KIND_TITLES.get(c.kind, c.kind)}** {_code(c.subject)}: {c.reason}" for c in d.review]
+            lines.append("")
+        return lines
+
+
+class JsonDiff:
+    """Stable keys, sorted, for bots and CI gates (`needs_review` counts per spec and in all)."""
+
+    def render(self, report: DiffReport) -> str:
+        document = {"base": report.base, "specs": [d.as_dict() for d in report.specs],
+                    "needs_review": sum(len(d.review) for d in report.specs)}
+        return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+RENDERERS = {DiffFormat.MARKDOWN: MarkdownDiff(), DiffFormat.JSON: JsonDiff()}
+
+
+def render(report: DiffReport, fmt: DiffFormat) -> str:
+    return RENDERERS[fmt].render(report)
