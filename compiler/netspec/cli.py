@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 import os
 import sys
@@ -30,6 +31,10 @@ PathsArg = typer.Argument(None, help="Spec files or folders of specs (default: s
 FormatOpt = typer.Option(Format.TEXT, "--format", "-f", help="Output format for findings.")
 StrictOpt = typer.Option(False, "--strict", help="Treat warnings as failures (exit 1).")
 
+
+# compile's --format: every report.Format for findings, plus `hcl` (findings as text,
+# module as .tf files). Derived from Format so a new findings format reaches compile too.
+CompileFormat = enum.Enum("CompileFormat", {**{f.name: f.value for f in Format}, "HCL": "hcl"}, type=str)
 
 class UsageError(Exception):
     """Bad arguments or unreadable paths: exit 2."""
@@ -97,11 +102,12 @@ def compile_command(
     paths: Optional[list[Path]] = PathsArg,
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder that receives one module per spec: OUT/<name>/."),
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if out/ is stale, missing files or hand-edited."),
-    module: bool = typer.Option(False, "--module", help="Leave out provider.tf.json, for use as a child module."),
-    fmt: Format = FormatOpt,
+    module: bool = typer.Option(False, "--module", help="Leave out the provider block (provider.tf.json), for use as a child module."),
+    compile_fmt: CompileFormat = typer.Option(
+        CompileFormat.TEXT, "--format", "-f", help="Output format for findings; hcl: findings as text, module as .tf files."),
     strict: bool = StrictOpt,
 ) -> None:
-    """Validate specs and write their Terraform JSON modules to OUT/<name>/.
+    """Validate specs and write their Terraform modules (JSON, or HCL with --format hcl) to OUT/<name>/.
 
     A spec with errors leaves its OUT/<name>/ untouched. Files netspec did not
     write (state, .terraform/, *_override.tf.json) are never changed.
@@ -113,20 +119,28 @@ def compile_command(
       netspec compile specs/ds-team.yaml --out build/
 
       netspec compile --check              # in CI: fail if out/ is not current
+
+      netspec compile --format hcl         # the same modules as .tf files
     """
+    hcl = compile_fmt is CompileFormat.HCL
+    fmt = Format.TEXT if hcl else Format(compile_fmt.value)
+    if hcl:
+        from .render.hcl import to_hcl  # imported here: only HCL output needs hcl2 (~0.1 s to import)
     results = compile_paths(_paths(paths), RenderOptions(module=module))
     findings = [f for r in results for f in r.findings]
     for result in results:
         if not result.ok or result.network is None:
             continue
         directory = out / result.network.name
-        changes = plan_changes(directory, result.files)
+        # The other format's generated files are obsolete here, so switching removes them.
+        files = to_hcl(result.files) if hcl else result.files
+        changes = plan_changes(directory, files)
         conflicts = [c for c in changes if c.change is Change.CONFLICT]
         if check or conflicts:
             findings += _change_findings(conflicts if not check else changes)
             continue
         if changes:
-            apply_changes(directory, result.files, changes)
+            apply_changes(directory, files, changes)
             if fmt is Format.TEXT:
                 sys.stderr.write(f"{_display(directory)}: {len(changes)} file(s) updated\n")
     _finish(findings, len(results), fmt, strict)
@@ -269,11 +283,19 @@ def _schema_reference(specs: Path) -> str:
 
 # --- netspec diff and netspec graph: reviewing a pull request ---------------------------
 # Imported here, next to their commands, so this block stands on its own.
+from dataclasses import dataclass  # noqa: E402
 from pathlib import PurePosixPath  # noqa: E402
 
 from . import diff as specdiff  # noqa: E402
 from . import gitrev, graph  # noqa: E402
 from .model import Network  # noqa: E402
+from .report import TextReport  # noqa: E402
+
+
+def _print_findings(results: list[Result]) -> None:
+    """Findings of specs that did not compile, as text on stderr: stdout keeps the report."""
+    findings = sort_findings(f for r in results for f in r.findings)
+    sys.stderr.write(TextReport().render(findings, Summary(len(results))))
 
 
 def _read_spec(path: Path) -> bytes:
@@ -293,15 +315,30 @@ def _compile_side(raw: bytes | None, path: str, failed: list[Result]) -> Network
     return result.network if result.ok else None
 
 
-def _file_pairs(old: Path, new: Path) -> list[tuple[str, tuple[str, bytes], tuple[str, bytes]]]:
-    return [(_display(new), (_display(old), _read_spec(old)), (_display(new), _read_spec(new)))]
+@dataclass(frozen=True)
+class _Pair:
+    """One spec's two sides; `old_raw`/`new_raw` None where the spec does not exist."""
+
+    label: str
+    old_path: str  # where findings of the old side point, e.g. main:specs/ds-team.yaml
+    old_raw: bytes | None
+    new_path: str
+    new_raw: bytes | None
 
 
-def _ref_pairs(paths: list[Path], commit: str, ref: str) -> list[tuple[str, tuple[str, bytes | None], tuple[str, bytes | None]]]:
+def _file_pairs(old: Path, new: Path) -> list[_Pair]:
+    return [_Pair(_display(new), _display(old), _read_spec(old), _display(new), _read_spec(new))]
+
+
+def _ref_pairs(top: Path, paths: list[Path], commit: str, ref: str) -> list[_Pair]:
     """Each spec under `paths` against its version at `commit`, plus the specs deleted since."""
-    top = gitrev.toplevel().resolve()
     specs = find_specs([p for p in paths if p.exists()])  # a folder emptied since REF is not an error
-    moves = gitrev.moves(commit, [str(p) for p in paths if p.is_dir() or not p.exists()])
+    missing = [p for p in paths if not p.exists()]
+    moves = gitrev.moves(commit, [str(p) for p in paths if p.is_dir()] + [str(p) for p in missing])
+    for path in missing:  # a path that is gone must be one git saw deleted, not a typo
+        where = (Path.cwd() / path).resolve()
+        if not any(top / rel == where or where in (top / rel).parents for rel in moves.deleted):
+            raise UsageError(f"{path}: no such file or folder, here or deleted since {ref}")
     pairs = []
     for spec in specs:
         try:
@@ -309,12 +346,13 @@ def _ref_pairs(paths: list[Path], commit: str, ref: str) -> list[tuple[str, tupl
         except ValueError:
             raise UsageError(f"{spec}: not inside the git repository at {top}") from None
         old = moves.renamed.get(rel, rel)  # a moved spec is compared with where it came from
-        pairs.append((_display(spec), (f"{ref}:{old}", gitrev.show(commit, old)), (_display(spec), spec.read_bytes())))
+        shown = _display(spec)
+        pairs.append(_Pair(shown, f"{ref}:{old}", gitrev.show(commit, old), shown, _read_spec(spec)))
     for rel in moves.deleted:
         if PurePosixPath(rel).suffix in SPEC_SUFFIXES:
             shown = _display(top / rel)
-            pairs.append((shown, (f"{ref}:{rel}", gitrev.show(commit, rel)), (shown, None)))
-    return sorted(pairs)
+            pairs.append(_Pair(shown, f"{ref}:{rel}", gitrev.show(commit, rel), shown, None))
+    return sorted(pairs, key=lambda p: p.label)
 
 
 @app.command("diff")
@@ -347,21 +385,28 @@ def diff_command(
         if base is None and len(given) == 2 and not any(p.is_dir() for p in given):
             base_label, pairs = _display(given[0]), _file_pairs(*given)
         else:
-            commit = gitrev.resolve(base) if base else gitrev.merge_base()
-            base_label = base or f"merge base {commit[:12]}"
-            pairs = _ref_pairs(given or [Path("specs")], commit, base or commit[:12])
+            top = gitrev.toplevel().resolve()  # first: outside a repository, say so, not "unknown ref"
+            if base:
+                commit, base_label = gitrev.resolve(base), base
+            else:
+                branch, commit = gitrev.merge_base()
+                base_label = f"{branch} (merge base {commit[:12]})"
+            pairs = _ref_pairs(top, given or [Path("specs")], commit, base or commit[:12])
     except gitrev.GitError as exc:
         raise UsageError(str(exc)) from None
     failed: list[Result] = []
-    diffs = []
-    for label, (old_path, old_raw), (new_path, new_raw) in pairs:
-        before, after = _compile_side(old_raw, old_path, failed), _compile_side(new_raw, new_path, failed)
-        if (old_raw is None or before) and (new_raw is None or after):
-            diffs.append(specdiff.diff_networks(before, after, label))
-    sys.stdout.write(specdiff.render(specdiff.DiffReport(base_label, tuple(diffs)), fmt))
+    diffs, not_compared = [], []
+    for pair in pairs:
+        before = _compile_side(pair.old_raw, pair.old_path, failed)
+        after = _compile_side(pair.new_raw, pair.new_path, failed)
+        if (pair.old_raw is None or before) and (pair.new_raw is None or after):
+            diffs.append(specdiff.diff_networks(before, after, pair.label))
+        else:
+            not_compared.append(pair.label)
+    report = specdiff.DiffReport(base_label, tuple(diffs), tuple(not_compared))
+    sys.stdout.write(specdiff.render(report, fmt))
     if failed:
-        findings = sort_findings(f for r in failed for f in r.findings)
-        emit(findings, Summary(len(failed)), Format.TEXT, sys.stderr)
+        _print_findings(failed)
         raise typer.Exit(ExitCode.FINDINGS)
 
 
@@ -382,7 +427,7 @@ def graph_command(
     """
     result = compile_bytes(_read_spec(spec), _display(spec))
     if not result.ok or result.network is None:
-        emit(list(result.findings), Summary(1), Format.TEXT, sys.stderr)
+        _print_findings([result])
         raise typer.Exit(ExitCode.FINDINGS)
     text = graph.mermaid(result.network)
     sys.stdout.write(f"```mermaid\n{text}```\n" if markdown else text)

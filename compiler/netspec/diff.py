@@ -241,6 +241,10 @@ def diff_networks(before: Network | None, after: Network | None, label: str | No
         if before is None and facet.name in _WHOLE:
             continue
         changes += _facet_changes(facet, facet.read(before) if before else {}, facet.read(after))
+    if before is None and after.flow_logs is None:
+        # Nothing to compare with, but a new VPC that records no traffic is still news.
+        changes.append(Change("flow_logs.off", "flow_logs", None, "off", widens=True,
+                              reason="the new VPC records no traffic (flow_logs: false)"))
     status = Status.ADDED if before is None else Status.CHANGED if changes else Status.UNCHANGED
     return SpecDiff(label, name, status, tuple(changes))
 
@@ -256,6 +260,7 @@ class DiffFormat(str, enum.Enum):
 class DiffReport:
     base: str  # what the old side is: a git ref, or the old file
     specs: tuple[SpecDiff, ...]
+    failed: tuple[str, ...] = ()  # specs with a side that does not compile: no diff to show
 
 
 def _code(text: str | None) -> str:
@@ -272,6 +277,9 @@ class MarkdownDiff:
         lines = [f"## netspec diff against {_code(report.base)}", "",
                  f"{len(changed)} of {len(report.specs)} spec(s) change the network"
                  + (f"; **{review} change(s) need review**." if review else "; nothing needs review."), ""]
+        if report.failed:
+            lines += ["**⚠ does not compile, not compared:** " + ", ".join(_code(f) for f in report.failed)
+                      + " (findings on stderr)", ""]
         for d in changed:
             lines += self._spec(d)
         unchanged = [d.label for d in report.specs if d.status is Status.UNCHANGED]
@@ -298,7 +306,7 @@ class JsonDiff:
     """Stable keys, sorted, for bots and CI gates (`needs_review` counts per spec and in all)."""
 
     def render(self, report: DiffReport) -> str:
-        document = {"base": report.base, "specs": [d.as_dict() for d in report.specs],
+        document = {"base": report.base, "specs": [d.as_dict() for d in report.specs], "failed": list(report.failed),
                     "needs_review": sum(len(d.review) for d in report.specs)}
         return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 

@@ -49,12 +49,12 @@ def resolve(ref: str) -> str:
     return done.stdout.decode().strip()
 
 
-def merge_base() -> str:
-    """Where this branch left main: the base a pull request is reviewed against."""
+def merge_base() -> tuple[str, str]:
+    """Where this branch left main (branch, commit): the base a pull request is reviewed against."""
     for branch in MAIN_BRANCHES:
         done = _git("merge-base", "HEAD", branch)
         if done.returncode == 0:
-            return done.stdout.decode().strip()
+            return branch, done.stdout.decode().strip()
     raise GitError("no merge base with main or origin/main; name the base: netspec diff --base REF")
 
 

@@ -48,7 +48,6 @@ class _Node:
 _EDGES = {
     "allow": "-->",  # a security group rule or route lets traffic through
     "both": "<-->",  # allowed in both directions
-    "place": "-.-",  # "sits on" / "is in": no traffic by itself
     "blocked": "-.-x",  # there is no path
 }
 
@@ -57,7 +56,6 @@ _STYLES = (
     "classDef group fill:#f4fbf4,stroke:#3f8f3f",
     "classDef bucket fill:#fff7e6,stroke:#c98a16",
     "classDef absent fill:#fff0f0,stroke:#c00,stroke-dasharray:4 3,color:#a00",
-    "classDef note fill:#f7f7f7,stroke:#999,color:#333",
 )
 
 
@@ -92,10 +90,9 @@ class _Diagram:
 def mermaid(network: Network) -> str:
     """The network as a Mermaid flowchart (text ending in a newline)."""
     d = _Diagram()
-    d.lines.append("flowchart TB")
-    flow = f"flow logs: {network.flow_logs.retention_days} days" if network.flow_logs else "flow logs: off"
-
-    d.open("vpc", _label(f"VPC {escape(network.name)} · {network.cidr} · {escape(network.region.name)}"))
+    d.lines.append("flowchart LR")
+    flow = f"flow logs {network.flow_logs.retention_days} days" if network.flow_logs else "flow logs OFF"
+    d.open("vpc", _label(f"VPC {escape(network.name)} · {network.cidr} · {escape(network.region.name)} · {flow}"))
 
     zones = [_Node(f"zone_{i}", _label(escape(s.zone), str(s.cidr))) for i, s in enumerate(network.subnets, 1)]
     d.open("subnets", _label("private subnets, one route table each"))
@@ -103,17 +100,7 @@ def mermaid(network: Network) -> str:
         d.node(z)
     d.close()
 
-    d.open("sg_workload", _label("security group: workload"))
-    d.node(_Node("workload", _label("notebooks, training jobs,", "hosted models")))
-    d.close()
-
-    interfaces = [_Node(f"interface_{i}", _label(escape(e.service.key)))
-                  for i, e in enumerate(network.interface_endpoints, 1)]
-    if interfaces:
-        d.open("sg_endpoints", _label("security group: endpoints · interface endpoints, in every subnet"))
-        for node in interfaces:
-            d.node(node)
-        d.close()
+    d.node(_Node("workload", _label("security group: workload", "notebooks, training jobs, hosted models")))
 
     gateways = {e.service.key: _Node(f"gateway_{i}", _label(escape(e.service.key)))
                 for i, e in enumerate(network.gateway_endpoints, 1)}
@@ -123,21 +110,28 @@ def mermaid(network: Network) -> str:
             d.node(node)
         d.close()
 
-    d.node(_Node("flow_logs", _label(flow), "[//]"))
+    interfaces = [_Node(f"interface_{i}", _label(escape(e.service.key)))
+                  for i, e in enumerate(network.interface_endpoints, 1)]
+    if interfaces:
+        d.open("sg_endpoints", _label("security group: endpoints · interface endpoints, in every subnet"))
+        for node in interfaces:
+            d.node(node)
+        d.close()
     d.close()  # vpc
 
-    buckets = [_Node(f"bucket_{i}", _label(escape(b.name), escape(b.access.value)), "[()]")
+    buckets = [_Node(f"bucket_{i}", _label(escape(b.name), escape(b.access.value) + (", wildcard" if b.is_wildcard else "")),
+                     "[()]")
                for i, b in enumerate(network.buckets, 1)]
     if network.endpoint("ecr.dkr") is not None:
         # The S3 policy also lets ECR image layers through (see policies.s3_endpoint_policy).
-        buckets.append(_Node("bucket_ecr", _label("ECR image layers", "AWS-owned bucket, read objects")))
+        buckets.append(_Node("bucket_ecr", _label("ECR image layers", "AWS-owned, read"), "[()]"))
     if buckets:
         d.open("s3", _label("S3, outside the VPC: only these buckets"))
         for node in buckets:
             d.node(node)
         d.close()
 
-    d.node(_Node("internet", _label("internet", "no internet gateway, no NAT"), "(())"))
+    d.node(_Node("internet", _label("internet", "no internet gateway", "no NAT gateway"), "(())"))
 
     # Edges: the security group rules, then what the endpoints lead to.
     d.edge("workload", "both", "workload", "all traffic")
@@ -151,14 +145,12 @@ def mermaid(network: Network) -> str:
             d.edge(s3, "allow", node.id, escape(bucket.access.value))
         if network.endpoint("ecr.dkr") is not None:
             d.edge(s3, "allow", "bucket_ecr", "read")
-    d.edge("subnets", "place", "sg_workload", "run in")
-    d.edge("subnets", "blocked", "internet", "no route")
+    d.edge("workload", "blocked", "internet", "no route")
 
     d.lines += ["    " + s for s in _STYLES]
     d.add(f"class {','.join(z.id for z in zones)} zone")
-    d.add("class sg_workload" + (",sg_endpoints" if interfaces else "") + " group")
+    d.add("class workload" + (",sg_endpoints" if interfaces else "") + " group")
     if buckets:
         d.add(f"class {','.join(b.id for b in buckets)} bucket")
     d.add("class internet absent")
-    d.add("class flow_logs note")
     return "\n".join(d.lines) + "\n"

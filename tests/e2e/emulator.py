@@ -52,9 +52,10 @@ class Emulator:
 
     def client(self, service: str, region: str):
         """A boto3 client bound to the emulator; explicit empty proxies keep the host's proxy out."""
-        return boto3.client(service, endpoint_url=self.url, region_name=region,
-                            aws_access_key_id=DUMMY_KEY, aws_secret_access_key=DUMMY_KEY,
-                            config=Config(proxies={}, retries={"max_attempts": 2}))
+        # A session per client: boto3's shared default session is not safe across the deploy threads.
+        return boto3.session.Session().client(service, endpoint_url=self.url, region_name=region,
+                                              aws_access_key_id=DUMMY_KEY, aws_secret_access_key=DUMMY_KEY,
+                                              config=Config(proxies={}, retries={"max_attempts": 2}))
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -9,14 +9,15 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 
 from netspec import catalog, regions
 from netspec.build import DEFAULT_RETENTION_DAYS
 
-from .deploy import Workdir, compile_spec, prepare
+from .deploy import compile_spec, prepare
 from .emulator import EMULATED_SERVICES, write_override
 from .plans import drift, summarize
-from .runs import (EVOLUTION_NEW_SERVICE, EVOLUTION_NEW_ZONE, EXAMPLES, Deployment, Evolution, log_group_name)
+from .runs import EVOLUTION_NEW_SERVICE, EVOLUTION_NEW_ZONE, EXAMPLES, Deployment, Evolution, log_group_name
 from .state import (EndpointExpectations, ExpectedEndpoint, check_endpoints, check_flow_logs,
                     check_no_internet_path, check_security_groups, check_subnets)
 
@@ -65,7 +66,7 @@ def test_missing_endpoint_fails_instead_of_reaching_aws(emulator, e2e_env, tmp_p
     """With sts left out of the override, the provider tries the real STS URL and the dead proxy stops it."""
     spec = EXAMPLES[0]
     text = spec.read_text()
-    region = str(json.loads(compile_spec(text, spec.name)["provider.tf.json"])["provider"]["aws"]["region"])
+    region = str(yaml.safe_load(text)["region"])
     work = prepare(tmp_path, compile_spec(text, spec.name), e2e_env, emulator.url, region)
     write_override(tmp_path, emulator.url, region, tuple(s for s in EMULATED_SERVICES if s != "sts"))
     assert work.init().returncode == 0, work.steps[-1].describe()
@@ -203,8 +204,42 @@ def test_narrowing_bucket_access_updates_only_the_s3_policy(evolution):
     assert "s3:PutObject" in json.dumps(before) and "s3:PutObject" not in json.dumps(after)
 
 
-def test_evolved_deployment_destroys(evolution):
+def test_base_of_the_evolution_destroys_after_planning(evolution):
+    """The evolved plans were never applied (stock moto cannot destroy after them), so this destroys v1."""
     record = evolution_applied(evolution)
     assert record.destroy is not None and record.destroy.returncode == 0, \
         record.destroy.describe() if record.destroy else "never destroyed"
     assert not record.leftovers, record.leftovers
+
+
+# --- the drift gate itself (no emulator needed) -------------------------------------------------
+
+
+def _update(rtype: str, name: str, before: dict, after: dict, unknown: dict | None = None) -> dict:
+    return {"address": f"{rtype}.{name}", "type": rtype,
+            "change": {"actions": ["update"], "before": before, "after": after, "after_unknown": unknown or {}}}
+
+
+@pytest.mark.parametrize("change, expected", [
+    # tolerated: the emulator dropped the description of a rule that references a group
+    (_update("aws_vpc_security_group_ingress_rule", "a", {"description": None}, {"description": "HTTPS"}), []),
+    (_update("aws_vpc_security_group_egress_rule", "b", {"referenced_security_group_id": "123456789012/sg-1"},
+             {"referenced_security_group_id": "sg-1"}), []),
+    # real drift: a changed description, another group, another attribute, another resource type
+    (_update("aws_vpc_security_group_ingress_rule", "a", {"description": "old"}, {"description": "new"}),
+     ["update aws_vpc_security_group_ingress_rule.a.description: 'old' -> 'new'"]),
+    (_update("aws_vpc_security_group_egress_rule", "b", {"referenced_security_group_id": "123456789012/sg-1"},
+             {"referenced_security_group_id": "sg-2"}),
+     ["update aws_vpc_security_group_egress_rule.b.referenced_security_group_id: '123456789012/sg-1' -> 'sg-2'"]),
+    (_update("aws_vpc_security_group_ingress_rule", "a", {"from_port": 443}, {"from_port": 22}),
+     ["update aws_vpc_security_group_ingress_rule.a.from_port: 443 -> 22"]),
+    (_update("aws_security_group", "w", {"description": None}, {"description": "x"}),
+     ["update aws_security_group.w.description: None -> 'x'"]),
+    (_update("aws_vpc_endpoint", "s3", {"route_table_ids": ["rtb-1"]}, {"route_table_ids": None},
+             {"route_table_ids": True}),
+     ["update aws_vpc_endpoint.s3.route_table_ids: ['rtb-1'] -> (known after apply)"]),
+    ({"address": "aws_vpc.main", "type": "aws_vpc", "change": {"actions": ["delete", "create"]}},
+     ["replace aws_vpc.main"]),
+])
+def test_drift_gate_tolerates_only_the_listed_emulator_quirks(change, expected):
+    assert drift({"resource_changes": [change]}) == expected
