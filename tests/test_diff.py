@@ -56,7 +56,7 @@ CASES = [
      ("bucket.access", "my-secure-bucket", "read-write", "read", False, True, False)),
     ("read swapped for write", BASE_SPEC, edited(("access: read\n", "access: write\n")),
      ("bucket.access", "my-secure-bucket", "read", "write", True, True, False)),
-    ("wildcard bucket added", BASE_SPEC, edited(("    access: read\n", "    access: read\n  - name: raw-*\n    access: read\n")),
+    ("wildcard bucket added", BASE_SPEC, edited(("  - name: my", "  - name: raw-*\n    access: read\n  - name: my")),
      ("bucket.added", "raw-*", None, "read", True, False, False)),
     ("tag added", BASE_SPEC, edited(extra="  owner: ana\n"),
      ("tag.added", "owner", None, "ana", False, False, False)),

@@ -73,7 +73,8 @@ class SpecDiff:
         counts = Counter(c.kind for c in self.changes)
         kinds = ", ".join(f"{n} {KIND_TITLES.get(k, k)}" for k, n in counts.items())
         review = len(self.review)
-        return f"{len(self.changes)} change(s): {kinds}; " + (f"{review} need review" if review else "none needs review")
+        verdict = f"{review} need review" if review else "none needs review"
+        return f"{len(self.changes)} change(s): {kinds}; {verdict}"
 
     def as_dict(self) -> dict[str, object]:
         return {"label": self.label, "name": self.name, "status": self.status.value,
@@ -109,7 +110,8 @@ def _wildcard_note(bucket: str) -> str:
 
 def _bucket(verb: str, subject: str, before: str | None, after: str | None) -> Effect:
     if verb == "added":
-        return Effect(widens=True, reason=f"the VPC can reach a new bucket with {after} access{_wildcard_note(subject)}")
+        return Effect(widens=True,
+                      reason=f"the VPC can reach a new bucket with {after} access{_wildcard_note(subject)}")
     if verb == "removed":
         return Effect(narrows=True)
     gained = _CAPABILITIES[after or ""] - _CAPABILITIES[before or ""]

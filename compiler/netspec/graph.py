@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Network
+from .model import Bucket, Network
 
 # Characters that mean nothing to Mermaid inside a quoted label. Everything else (quotes,
 # brackets, `#`, `;`, `|`, `<`, `&`, backticks, line breaks, non-ASCII) becomes an entity
@@ -87,6 +87,11 @@ class _Diagram:
         self.add(f"{source} {arrow}|{_label(text)}| {target}" if text else f"{source} {arrow} {target}")
 
 
+def _bucket_label(bucket: Bucket) -> str:
+    access = escape(bucket.access.value) + (", wildcard" if bucket.is_wildcard else "")
+    return _label(escape(bucket.name), access)
+
+
 def mermaid(network: Network) -> str:
     """The network as a Mermaid flowchart (text ending in a newline)."""
     d = _Diagram()
@@ -119,9 +124,7 @@ def mermaid(network: Network) -> str:
         d.close()
     d.close()  # vpc
 
-    buckets = [_Node(f"bucket_{i}", _label(escape(b.name), escape(b.access.value) + (", wildcard" if b.is_wildcard else "")),
-                     "[()]")
-               for i, b in enumerate(network.buckets, 1)]
+    buckets = [_Node(f"bucket_{i}", _bucket_label(b), "[()]") for i, b in enumerate(network.buckets, 1)]
     if network.endpoint("ecr.dkr") is not None:
         # The S3 policy also lets ECR image layers through (see policies.s3_endpoint_policy).
         buckets.append(_Node("bucket_ecr", _label("ECR image layers", "AWS-owned, read"), "[()]"))
