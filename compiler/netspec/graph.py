@@ -72,11 +72,9 @@ class _Diagram:
     def node(self, node: _Node) -> None:
         self.add(node.line())
 
-    def open(self, node_id: str, label: str, direction: str | None = None) -> None:
+    def open(self, node_id: str, label: str) -> None:
         self.add(f"subgraph {node_id}[{label}]")
         self.depth += 1
-        if direction:
-            self.add(f"direction {direction}")
 
     def close(self) -> None:
         self.depth -= 1
