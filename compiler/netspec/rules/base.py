@@ -103,6 +103,15 @@ class SpecView:
         return ("azs", self.zones.index(zone)) if zone in self.zones else ("azs",)
 
 
+def repeats(values: Iterable[Any]) -> Iterator[tuple[int, int]]:
+    """(index, index of its first occurrence) for every value seen before."""
+    first: dict[Any, int] = {}
+    for index, value in enumerate(values):
+        if value in first:
+            yield index, first[value]
+        first.setdefault(value, index)
+
+
 def run_rules(doc: Document) -> list[Finding]:
     view = SpecView(doc)
     findings: list[Finding] = []

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ..codes import Code
 from ..findings import Finding
-from .base import SpecView, rule
+from .base import SpecView, repeats, rule
 
 # S3 general purpose bucket naming rules (AWS S3 User Guide, "Bucket naming rules").
 _CHARS = re.compile(r"^[a-z0-9.-]+$")
@@ -69,13 +69,10 @@ def invalid_bucket_name(view: SpecView, code: Code) -> Iterator[Finding]:
 
 @rule("NS233")
 def duplicate_bucket(view: SpecView, code: Code) -> Iterator[Finding]:
-    first: dict[str, int] = {}
-    for i, bucket in view.indexed("buckets"):
-        name = bucket["name"]
-        if name in first:
-            yield code.at(view.doc.at(("buckets", i, "name")), f"bucket {name!r} is listed twice",
-                          related=(view.doc.at(("buckets", first[name], "name")),))
-        first.setdefault(name, i)
+    names = [bucket["name"] for _, bucket in view.indexed("buckets")]
+    for i, first in repeats(names):
+        yield code.at(view.doc.at(("buckets", i, "name")), f"bucket {names[i]!r} is listed twice",
+                      related=(view.doc.at(("buckets", first, "name")),))
 
 
 @rule("NS234")

@@ -8,7 +8,7 @@ from typing import Iterator
 from .. import catalog
 from ..codes import Code
 from ..findings import Finding
-from .base import SpecView, rule
+from .base import SpecView, repeats, rule
 
 
 @rule("NS220")
@@ -22,12 +22,10 @@ def unknown_service(view: SpecView, code: Code) -> Iterator[Finding]:
 
 @rule("NS221")
 def duplicate_service(view: SpecView, code: Code) -> Iterator[Finding]:
-    first: dict[str, int] = {}
-    for i, name in view.indexed("services"):
-        if name in first:
-            yield code.at(view.doc.at(("services", i)), f"service {name!r} is listed twice",
-                          related=(view.doc.at(("services", first[name])),))
-        first.setdefault(name, i)
+    services = view.data["services"]
+    for i, first in repeats(services):
+        yield code.at(view.doc.at(("services", i)), f"service {services[i]!r} is listed twice",
+                      related=(view.doc.at(("services", first)),))
 
 
 @rule("NS222")

@@ -8,7 +8,7 @@ from typing import Iterator
 from .. import regions
 from ..codes import Code
 from ..findings import Finding
-from .base import SpecView, rule
+from .base import SpecView, repeats, rule
 
 
 @rule("NS201")
@@ -39,12 +39,9 @@ def zone_not_in_region(view: SpecView, code: Code) -> Iterator[Finding]:
 
 @rule("NS203")
 def duplicate_zone(view: SpecView, code: Code) -> Iterator[Finding]:
-    first: dict[str, int] = {}
-    for i, zone in view.indexed("azs"):
-        if zone in first:
-            yield code.at(view.doc.at(("azs", i)), f"zone {zone!r} is listed twice",
-                          related=(view.doc.at(("azs", first[zone])),))
-        first.setdefault(zone, i)
+    for i, first in repeats(view.zones):
+        yield code.at(view.doc.at(("azs", i)), f"zone {view.zones[i]!r} is listed twice",
+                      related=(view.doc.at(("azs", first)),))
 
 
 @rule("NS204")
