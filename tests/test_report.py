@@ -8,7 +8,6 @@ from importlib import resources
 import jsonschema
 import pytest
 
-from netspec import compile_text
 from netspec.findings import Finding, Location, Severity
 from netspec.report import Format, GithubReport, JsonReport, SarifReport, Summary, TextReport
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import enum
-import json
 import os
 import sys
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 from typing import Optional
 
 import typer
 
-from . import catalog
+from . import catalog, gitrev, graph
+from . import diff as specdiff
 from .codes import CODES, code
 from .crossspec import check_across
 from .findings import ExitCode, Finding, Location, has_errors, sort_findings
+from .model import Network
 from .pipeline import Result, compile_bytes
 from .render import RenderOptions
 from .report import Format, Progress, Summary, emit
@@ -282,20 +284,11 @@ def _schema_reference(specs: Path) -> str:
 
 
 # --- netspec diff and netspec graph: reviewing a pull request ---------------------------
-# Imported here, next to their commands, so this block stands on its own.
-from dataclasses import dataclass  # noqa: E402
-from pathlib import PurePosixPath  # noqa: E402
-
-from . import diff as specdiff  # noqa: E402
-from . import gitrev, graph  # noqa: E402
-from .model import Network  # noqa: E402
-from .report import TextReport  # noqa: E402
 
 
 def _print_findings(results: list[Result]) -> None:
     """Findings of specs that did not compile, as text on stderr: stdout keeps the report."""
-    findings = sort_findings(f for r in results for f in r.findings)
-    sys.stderr.write(TextReport().render(findings, Summary(len(results))))
+    emit(sort_findings(f for r in results for f in r.findings), Summary(len(results)), Format.TEXT)
 
 
 def _read_spec(path: Path) -> bytes:
@@ -450,4 +443,4 @@ def main() -> None:
         app()
     except UsageError as exc:
         sys.stderr.write(f"netspec: {exc}\n")
-        raise SystemExit(ExitCode.USAGE)
+        raise SystemExit(ExitCode.USAGE) from None
