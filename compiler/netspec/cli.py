@@ -13,7 +13,7 @@ import typer
 
 from . import catalog, gitrev, graph
 from . import diff as specdiff
-from .codes import CODES, code
+from .codes import CODES, IO_ERROR_CODES, code
 from .crossspec import check_across
 from .findings import ExitCode, Finding, Location, has_errors, sort_findings
 from .model import Network
@@ -91,6 +91,8 @@ def _change_findings(changes: list[FileChange]) -> list[Finding]:
 def _finish(findings: list[Finding], specs: int, fmt: Format, strict: bool) -> None:
     ordered = sort_findings(findings)
     emit(ordered, Summary(specs), fmt)
+    if any(f.code in IO_ERROR_CODES for f in ordered):
+        raise typer.Exit(ExitCode.USAGE)
     failed = has_errors(ordered) or (strict and bool(ordered))
     raise typer.Exit(ExitCode.FINDINGS if failed else ExitCode.CLEAN)
 
@@ -142,7 +144,12 @@ def compile_command(
             findings += _change_findings(conflicts if not check else changes)
             continue
         if changes:
-            apply_changes(directory, files, changes)
+            try:
+                apply_changes(directory, files, changes)
+            except OSError as exc:
+                where = Location(_display(Path(exc.filename) if exc.filename else directory))
+                findings.append(code("NS305").at(where, f"cannot write the module: {exc.strerror or exc}"))
+                continue
             if fmt is Format.TEXT:
                 sys.stderr.write(f"{_display(directory)}: {len(changes)} file(s) updated\n")
     _finish(findings, len(results), fmt, strict)

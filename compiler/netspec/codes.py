@@ -75,6 +75,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("NS302", "generated file out of date", "run `netspec compile` and commit out/"),
     Code("NS303", "file not written by netspec", "move the file away, or rename it *_override.tf.json to keep it beside the module"),
     Code("NS304", "cannot read spec", "check the path and its permissions"),
+    Code("NS305", "cannot write module", "check that the output folder is writable and the disk has room"),
     Code("NS301", "endpoint policy too long", "AWS limits endpoint policies to 20,480 characters; list fewer buckets or use a prefix wildcard"),
     # --- audit of compiled modules and plans (netspec audit) --------------
     Code("NS500", "audit input unreadable", "pass out/<name>/ folders, *.tf.json files or `terraform show -json` output"),
@@ -89,6 +90,10 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("NS509", "S3 endpoint policy reaches unlisted buckets", "the S3 endpoint policy may name only the spec's buckets"),
     Code("NS510", "flow logs missing", "keep VPC flow logs on (the spec default)"),
 )}
+
+
+# Problems of the machine, not of the spec: the run ends with exit code 2 (I/O error).
+IO_ERROR_CODES = frozenset({"NS304", "NS305"})
 
 
 def code(code_id: str) -> Code:
