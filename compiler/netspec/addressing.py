@@ -11,14 +11,14 @@ import ipaddress
 import math
 
 AWS_RESERVED_PER_SUBNET = 5  # network, VPC router, DNS, future use, broadcast
-MIN_PREFIX, MAX_PREFIX = 16, 28
+MAX_PREFIX = 28
 # Below this many addresses left for workloads after endpoints, a subnet is "tight".
 TIGHT_WORKLOAD_ADDRESSES = 32
 
 
 def default_subnet_prefix(vpc: ipaddress.IPv4Network, slot_count: int) -> int:
     """The largest subnets that still leave a slot for every zone the region has."""
-    return vpc.prefixlen + max(1, math.ceil(math.log2(max(slot_count, 2))))
+    return vpc.prefixlen + math.ceil(math.log2(max(slot_count, 2)))
 
 
 def slot_cidr(vpc: ipaddress.IPv4Network, prefix: int, slot: int) -> ipaddress.IPv4Network | None:

@@ -15,7 +15,7 @@ from . import catalog, gitrev, graph
 from . import diff as specdiff
 from .codes import CODES, IO_ERROR_CODES, code
 from .crossspec import check_across
-from .findings import ExitCode, Finding, Location, has_errors, sort_findings
+from .findings import ExitCode, Finding, Location, display_path, has_errors, sort_findings
 from .model import Network
 from .pipeline import Result, compile_bytes
 from .render import RenderOptions
@@ -54,25 +54,18 @@ def find_specs(paths: list[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def compile_paths(paths: list[Path], options: RenderOptions) -> list[Result]:
     results = []
     specs = find_specs(paths)
     progress = Progress(len(specs))
     for index, spec in enumerate(specs, 1):
-        progress.step(index, _display(spec))
+        progress.step(index, display_path(spec))
         try:
             raw = spec.read_bytes()
         except OSError as exc:
-            results.append(Result(_display(spec), (code("NS304").at(Location(_display(spec)), exc.strerror or str(exc)),)))
+            results.append(Result(display_path(spec), (code("NS304").at(Location(display_path(spec)), exc.strerror or str(exc)),)))
             continue
-        results.append(compile_bytes(raw, _display(spec), options=options))
+        results.append(compile_bytes(raw, display_path(spec), options=options))
     progress.done()
     return check_across(results)
 
@@ -80,7 +73,7 @@ def compile_paths(paths: list[Path], options: RenderOptions) -> list[Result]:
 def _change_findings(changes: list[FileChange]) -> list[Finding]:
     findings = []
     for item in changes:
-        where = Location(_display(item.path))
+        where = Location(display_path(item.path))
         if item.change is Change.CONFLICT:
             findings.append(code("NS303").at(where, "netspec would write this file, but did not write the one there"))
         else:
@@ -147,11 +140,11 @@ def compile_command(
             try:
                 apply_changes(directory, files, changes)
             except OSError as exc:
-                where = Location(_display(Path(exc.filename) if exc.filename else directory))
+                where = Location(display_path(Path(exc.filename) if exc.filename else directory))
                 findings.append(code("NS305").at(where, f"cannot write the module: {exc.strerror or exc}"))
                 continue
             if fmt is Format.TEXT:
-                sys.stderr.write(f"{_display(directory)}: {len(changes)} file(s) updated\n")
+                sys.stderr.write(f"{display_path(directory)}: {len(changes)} file(s) updated\n")
     _finish(findings, len(results), fmt, strict)
 
 
@@ -279,7 +272,7 @@ def init_command(
         raise UsageError(f"{target} exists; not overwritten")
     specs.mkdir(parents=True, exist_ok=True)
     target.write_text(scaffold(name, region, _schema_reference(specs)), encoding="utf-8")
-    sys.stderr.write(f"created {_display(target)}; edit it, then run `netspec compile {_display(target)}`\n")
+    sys.stderr.write(f"created {display_path(target)}; edit it, then run `netspec compile {display_path(target)}`\n")
 
 
 def _schema_reference(specs: Path) -> str:
@@ -327,7 +320,7 @@ class _Pair:
 
 
 def _file_pairs(old: Path, new: Path) -> list[_Pair]:
-    return [_Pair(_display(new), _display(old), _read_spec(old), _display(new), _read_spec(new))]
+    return [_Pair(display_path(new), display_path(old), _read_spec(old), display_path(new), _read_spec(new))]
 
 
 def _ref_pairs(top: Path, paths: list[Path], commit: str, ref: str) -> list[_Pair]:
@@ -346,11 +339,11 @@ def _ref_pairs(top: Path, paths: list[Path], commit: str, ref: str) -> list[_Pai
         except ValueError:
             raise UsageError(f"{spec}: not inside the git repository at {top}") from None
         old = moves.renamed.get(rel, rel)  # a moved spec is compared with where it came from
-        shown = _display(spec)
+        shown = display_path(spec)
         pairs.append(_Pair(shown, f"{ref}:{old}", gitrev.show(commit, old), shown, _read_spec(spec)))
     for rel in moves.deleted:
         if PurePosixPath(rel).suffix in SPEC_SUFFIXES:
-            shown = _display(top / rel)
+            shown = display_path(top / rel)
             pairs.append(_Pair(shown, f"{ref}:{rel}", gitrev.show(commit, rel), shown, None))
     return sorted(pairs, key=lambda p: p.label)
 
@@ -383,7 +376,7 @@ def diff_command(
     given = paths or []
     try:
         if base is None and len(given) == 2 and not any(p.is_dir() for p in given):
-            base_label, pairs = _display(given[0]), _file_pairs(*given)
+            base_label, pairs = display_path(given[0]), _file_pairs(*given)
         else:
             top = gitrev.toplevel().resolve()  # first: outside a repository, say so, not "unknown ref"
             if base:
@@ -425,7 +418,7 @@ def graph_command(
 
       netspec graph specs/ds-team.yaml --markdown >> README.md
     """
-    result = compile_bytes(_read_spec(spec), _display(spec))
+    result = compile_bytes(_read_spec(spec), display_path(spec))
     if not result.ok or result.network is None:
         _print_findings([result])
         raise typer.Exit(ExitCode.FINDINGS)

@@ -45,23 +45,20 @@ class Document:
     # Values already reported by the loader (NS008); later checks stay quiet about them.
     flagged: frozenset[Pointer] = frozenset()
 
-    def at(self, pointer: Pointer, *, key: bool = False) -> Location:
-        """Location of a node; the nearest existing ancestor when it is absent."""
-        marks = self.key_marks if key else self.value_marks
+    def at(self, pointer: Pointer) -> Location:
+        """Location of a value; its key, or the nearest existing ancestor, when it is absent."""
         probe = tuple(pointer)
         while probe:
-            if probe in marks:
-                line, col = marks[probe]
-                return Location(self.path, line, col)
-            if not key and probe in self.key_marks:
-                line, col = self.key_marks[probe]
-                return Location(self.path, line, col)
+            mark = self.value_marks.get(probe) or self.key_marks.get(probe)
+            if mark:
+                return Location(self.path, *mark)
             probe = probe[:-1]
-        line, col = self.value_marks.get((), (1, 1))
-        return Location(self.path, line, col)
+        return Location(self.path, *self.value_marks.get((), (1, 1)))
 
     def key_at(self, pointer: Pointer) -> Location:
-        return self.at(pointer, key=True) if tuple(pointer) in self.key_marks else self.at(pointer)
+        """Location of a key (where an unknown or misplaced key is best shown), else of its value."""
+        mark = self.key_marks.get(tuple(pointer))
+        return Location(self.path, *mark) if mark else self.at(pointer)
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:

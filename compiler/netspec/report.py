@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass
 from typing import TextIO
 
+from .codes import CODES
 from .findings import Finding, Location, Severity
 
 
@@ -96,14 +97,12 @@ class SarifReport:
                                      "region": {"startLine": location.line, "startColumn": location.col}}}
 
     def render(self, findings: list[Finding], summary: Summary, *, color: bool = False) -> str:
-        from . import __version__
-        from .codes import CODES
+        from . import __version__  # the package imports modules that import this one
 
         used = sorted({f.code for f in findings})
-        rules = [{"id": c, "name": CODES[c].title.title().replace(" ", "") if c in CODES else c,
-                  "shortDescription": {"text": CODES[c].title if c in CODES else c},
-                  "help": {"text": CODES[c].hint if c in CODES else ""},
-                  "defaultConfiguration": {"level": self._LEVELS[CODES[c].severity] if c in CODES else "error"}}
+        rules = [{"id": c, "name": CODES[c].title.title().replace(" ", ""),
+                  "shortDescription": {"text": CODES[c].title}, "help": {"text": CODES[c].hint},
+                  "defaultConfiguration": {"level": self._LEVELS[CODES[c].severity]}}
                  for c in used]
         results = []
         for f in findings:

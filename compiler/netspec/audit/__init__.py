@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..codes import code
-from ..findings import ExitCode, Finding, Location, has_errors, sort_findings
+from ..findings import ExitCode, Finding, Location, display_path, has_errors, sort_findings
 from ..report import Format, Summary, emit
 from .checks import CHECKS, run_checks
-from .inputs import MissingPath, Module, display, load_paths
+from .inputs import MissingPath, Module, load_paths
 from .spec import Expectation, SpecError, read_expectation
 
 __all__ = ["CHECKS", "MissingPath", "Module", "audit", "default_paths", "run"]
@@ -46,7 +46,7 @@ def run(paths: list[Path] | None, spec_path: Path | None, fmt: Format) -> ExitCo
         try:
             spec = read_expectation(spec_path)
         except SpecError as exc:
-            spec_findings.append(code("NS304").at(Location(display(spec_path)), str(exc)))
+            spec_findings.append(code("NS304").at(Location(display_path(spec_path)), str(exc)))
     modules = load_paths(paths or default_paths(spec))
     findings = sort_findings(spec_findings + audit(modules, spec))
     emit(findings, Summary(len(modules), "module(s) audited"), fmt)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ..codes import code
-from ..findings import Finding, Location
+from ..findings import Finding, Location, display_path
 
 OVERRIDE_SUFFIX = "_override.tf.json"
 TF_JSON_SUFFIX = ".tf.json"
@@ -71,14 +71,6 @@ class Module:
 # --- discovery ------------------------------------------------------------------
 
 
-def display(path: Path) -> str:
-    """Paths relative to the working directory when possible, as the other commands print them."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def load_paths(paths: Iterable[Path]) -> list[Module]:
     """Every module named by `paths`: folders are searched for folders holding *.tf.json."""
     modules: list[Module] = []
@@ -90,8 +82,8 @@ def load_paths(paths: Iterable[Path]) -> list[Module]:
                               and ".terraform" not in p.parts})
             modules.extend(load_folder(folder) for folder in folders)
             if not folders:
-                modules.append(Module(display(path), findings=(
-                    code("NS500").at(Location(display(path)), "no *.tf.json files in this folder"),)))
+                modules.append(Module(display_path(path), findings=(
+                    code("NS500").at(Location(display_path(path)), "no *.tf.json files in this folder"),)))
         else:
             modules.append(load_file(path))
     return modules
@@ -102,21 +94,21 @@ def load_folder(folder: Path) -> Module:
     # Terraform reads override files after all others and merges them into what they name.
     ordered = [p for p in files if not p.name.endswith(OVERRIDE_SUFFIX)] + \
               [p for p in files if p.name.endswith(OVERRIDE_SUFFIX)]
-    return _tf_json_module(display(folder), ordered)
+    return _tf_json_module(display_path(folder), ordered)
 
 
 def load_file(path: Path) -> Module:
     text, problem = _read(path)
     if problem is not None:
-        return Module(display(path), findings=(problem,))
+        return Module(display_path(path), findings=(problem,))
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        return Module(display(path), findings=(
-            code("NS500").at(Location(display(path), exc.lineno, exc.colno), f"not JSON: {exc.msg}"),))
+        return Module(display_path(path), findings=(
+            code("NS500").at(Location(display_path(path), exc.lineno, exc.colno), f"not JSON: {exc.msg}"),))
     if is_plan(document):
-        return plan_module(document, display(path))
-    return _tf_json_module(display(path), [path])
+        return plan_module(document, display_path(path))
+    return _tf_json_module(display_path(path), [path])
 
 
 def is_plan(document: Any) -> bool:
@@ -129,7 +121,7 @@ def _read(path: Path) -> tuple[str, Finding | None]:
         return path.read_text(encoding="utf-8"), None
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return "", code("NS500").at(Location(display(path)), f"cannot read: {reason}")
+        return "", code("NS500").at(Location(display_path(path)), f"cannot read: {reason}")
 
 
 # --- Terraform JSON configuration ---------------------------------------------------
@@ -146,15 +138,15 @@ def _tf_json_module(label: str, files: list[Path]) -> Module:
         try:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
-            findings.append(code("NS500").at(Location(display(path), exc.lineno, exc.colno),
+            findings.append(code("NS500").at(Location(display_path(path), exc.lineno, exc.colno),
                                              f"not JSON: {exc.msg}"))
             continue
         if not isinstance(document, dict):
-            findings.append(code("NS500").at(Location(display(path)), "not a Terraform JSON object"))
+            findings.append(code("NS500").at(Location(display_path(path)), "not a Terraform JSON object"))
             continue
         override = path.name.endswith(OVERRIDE_SUFFIX)
         for type_, name, values in _resource_blocks(document.get("resource")):
-            location = Location(display(path), locate(text, type_, name))
+            location = Location(display_path(path), locate(text, type_, name))
             earlier = by_address.get((type_, name))
             if override and earlier is not None:
                 # Terraform replaces each top-level argument an override names; the

@@ -85,9 +85,10 @@ def subnet_tight(view: SpecView, code: Code) -> Iterator[Finding]:
 
 @rule("NS216")
 def subnet_prefix_fits(view: SpecView, code: Code) -> Iterator[Finding]:
-    if "subnets" in view.data or view.vpc is None or view.region is None or view.subnet_prefix is None:
-        return
+    if view.subnet_prefix is None:
+        return  # explicit subnets, or no VPC block or region to compute them from
     prefix, vpc, region = view.subnet_prefix, view.vpc, view.region
+    assert vpc is not None and region is not None
     explicit = "subnet_prefix" in view.data
     where = view.doc.at(("subnet_prefix",) if explicit else ("cidr",))
     if explicit and prefix <= vpc.prefixlen:
