@@ -1,0 +1,49 @@
+"""The command line: the only part that reads specs from disk and writes out/.
+
+One module per command; this package only assembles them into one `typer` app, in the
+order `netspec --help` lists them, and turns a `UsageError` into exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ..findings import ExitCode
+from .audit import audit_command
+from .common import UsageError
+from .compile import compile_command, validate_command
+from .diff import diff_command
+from .graph import graph_command
+from .init import init_command
+from .reference import rules_command, rules_markdown, schema_command, services_command
+
+app = typer.Typer(
+    help="Compile short YAML network specs into private AWS VPCs as Terraform JSON modules.",
+    no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+)
+
+COMMANDS = (
+    ("compile", compile_command),
+    ("validate", validate_command),
+    ("schema", schema_command),
+    ("services", services_command),
+    ("rules", rules_command),
+    ("audit", audit_command),
+    ("init", init_command),
+    ("diff", diff_command),
+    ("graph", graph_command),
+)
+for _name, _command in COMMANDS:
+    app.command(_name)(_command)
+
+__all__ = ["app", "main", "rules_markdown", "UsageError"]
+
+
+def main() -> None:
+    try:
+        app()
+    except UsageError as exc:
+        sys.stderr.write(f"netspec: {exc}\n")
+        raise SystemExit(ExitCode.USAGE) from None
