@@ -166,13 +166,14 @@ def test_removed_endpoint_policy(copy_of):
     edit(path, lambda d: d["resource"]["aws_vpc_endpoint"]["sts"].pop("policy"))
     (finding,) = run_audit(module)
     assert finding.code == "NS506" and "aws_vpc_endpoint.sts" in finding.message
-    assert finding.location.line == line_of(path, '"sts": {')
+    assert finding.location.line == line_of(path, '"sts": {', after='"resource"')
 
 
-def test_endpoint_that_takes_no_policy_needs_none():
-    # ds-forecasting's sagemaker.notebook endpoint has no policy, and the catalog says it takes none.
+def test_notebook_endpoint_gets_a_policy_as_aws_documents():
+    # The SageMaker guide has "Create a VPC Endpoint Policy for SageMaker Notebook Instances": the
+    # endpoint takes a policy, so it gets one, and the audit requires one.
     document = json.loads((OUT / "ds-forecasting" / "endpoints.tf.json").read_text())
-    assert "policy" not in document["resource"]["aws_vpc_endpoint"]["sagemaker_notebook"]
+    assert "DeployingAccountOnly" in document["resource"]["aws_vpc_endpoint"]["sagemaker_notebook"]["policy"]
     assert run_audit(OUT / "ds-forecasting") == []
 
 

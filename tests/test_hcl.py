@@ -27,7 +27,7 @@ from netspec.writer import Change, apply_changes, is_generated, plan_changes
 from conftest import BASE_SPEC, EXAMPLES, compile_ok, run_cli
 
 LABELS = {"terraform": 0, "locals": 0, "provider": 1, "output": 1, "resource": 2, "data": 2}
-NESTED_BLOCKS = {("terraform", "required_providers")}
+NESTED_BLOCKS = {("terraform", "required_providers"), ("resource", "lifecycle"), ("lifecycle", "precondition")}
 HCL2_META = ("__is_block__", "__comments__", "__inline_comments__")
 
 Part = tuple[str, str]  # ("lit", text) or ("expr", expression source)
@@ -44,6 +44,29 @@ def _parts(items: list[Part]) -> tuple[Part, ...]:
         elif not (kind == "lit" and text == ""):
             merged.append((kind, text))
     return tuple(merged)
+
+
+def _closing(source: str, start: int) -> int:
+    """Index of the `}` that closes an interpolation opened just before `start` (quotes and braces nest)."""
+    depth, quoted, i = 1, False, start
+    while True:
+        char = source[i]
+        if quoted:
+            quoted = not (char == '"' and source[i - 1] != "\\")
+        elif char == '"':
+            quoted = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+
+
+def _expression(text: str) -> str:
+    """An expression's source with insignificant white space dropped (hcl2 re-spaces what it parses)."""
+    return re.sub(r"\s+", "", text)
 
 
 def _template(source: str, *, backslash_escapes: bool) -> tuple[Part, ...]:
@@ -64,9 +87,9 @@ def _template(source: str, *, backslash_escapes: bool) -> tuple[Part, ...]:
             items.append(("lit", source[i + 1:i + 3]))
             i += 3
         elif source.startswith(("${", "%{"), i):
-            end = source.index("}", i)
+            end = _closing(source, i + 2)
             assert source[i] == "$", f"a template directive in {source!r}"
-            items.append(("expr", source[i + 2:end].strip()))
+            items.append(("expr", _expression(source[i + 2:end])))
             i = end + 1
         else:
             items.append(("lit", source[i]))
@@ -90,7 +113,7 @@ def hcl_value(value: Any) -> Any:
         if len(value) >= 2 and value[0] == value[-1] == '"':
             return ("template", _template(value[1:-1], backslash_escapes=True))
         assert value.startswith("${") and value.endswith("}"), value
-        return ("template", (("expr", value[2:-1]),))
+        return ("template", (("expr", _expression(value[2:-1])),))
     if isinstance(value, list):
         return [hcl_value(v) for v in value]
     if isinstance(value, dict):
@@ -109,7 +132,7 @@ def json_body(kind: str, body: dict) -> dict:
         if name == "//":
             continue  # a comment in a block body
         if (kind, name) in NESTED_BLOCKS:
-            blocks[name] = [json_body(name, value)]
+            blocks[name] = [json_body(name, v) for v in (value if isinstance(value, list) else [value])]
         else:
             attributes[name] = json_value(value)
     return {"attributes": attributes, "blocks": blocks}

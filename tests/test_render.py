@@ -180,7 +180,8 @@ def test_outputs():
     outputs = module(compile_ok(BASE_SPEC))["outputs.tf.json"]["output"]
     assert set(outputs) == {"vpc_id", "subnet_ids", "subnet_cidrs", "route_table_ids", "workload_security_group_id",
                             "endpoints_security_group_id", "endpoint_ids", "s3_endpoint_id", "s3_prefix_list_id",
-                            "s3_bucket_policies", "flow_log_group_name"}
+                            "s3_bucket_policies", "flow_log_group_name", "sagemaker_domain_network",
+                            "sagemaker_vpc_config"}
     bucket_policy = json.loads(outputs["s3_bucket_policies"]["value"]["my-secure-bucket"])
     (deny,) = bucket_policy["Statement"]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"StringNotEquals": {"aws:SourceVpce": "${aws_vpc_endpoint.s3.id}"}}

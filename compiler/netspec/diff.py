@@ -127,8 +127,34 @@ def _bucket(verb: str, subject: str, before: str | None, after: str | None) -> E
 
 def _service(verb: str, subject: str, before: str | None, after: str | None) -> Effect:
     if verb == "added":
+        if after and after.startswith(OWN_SERVICE):
+            return Effect(widens=True, reason=f"new interface endpoint to a PrivateLink service outside AWS's catalog "
+                                              f"({after[len(OWN_SERVICE):]}): check who runs it and what it accepts")
         where = "on every route table" if after == "Gateway" else "in every subnet"
         return Effect(widens=True, reason=f"new {after} endpoint {where}: the VPC can reach {subject}")
+    if verb == "changed" and after and after.startswith(OWN_SERVICE):
+        return Effect(widens=True, reason=f"the endpoint now leads to another service: {after[len(OWN_SERVICE):]}")
+    return Effect(narrows=True) if verb == "removed" else NEUTRAL
+
+
+def _workload(verb: str, subject: str, before: str | None, after: str | None) -> Effect:
+    if verb == "added":
+        return Effect(widens=True, reason=f"workload {subject} added: it brings {after or 'no new endpoints'}")
+    if verb == "removed":
+        return Effect(narrows=True)
+    return NEUTRAL
+
+
+def _implied_bucket(verb: str, subject: str, before: str | None, after: str | None) -> Effect:
+    if verb == "added":
+        return Effect(widens=True, reason=f"the S3 endpoint now lets {subject} through ({after})")
+    return Effect(narrows=True) if verb == "removed" else NEUTRAL
+
+
+def _traffic(verb: str, subject: str, before: str | None, after: str | None) -> Effect:
+    if verb == "added":
+        return Effect(widens=True, reason=f"members of the workload group may now reach each other with {subject.lower()} "
+                                          f"({after})")
     return Effect(narrows=True) if verb == "removed" else NEUTRAL
 
 
@@ -179,15 +205,38 @@ def _retention(n: Network) -> Mapping[str, str]:
     return {"flow_logs": f"{n.flow_logs.retention_days} days"} if n.flow_logs else {}
 
 
+OWN_SERVICE = "own service "  # how a team's own PrivateLink service shows in the service facet
+
+
+def _services(n: Network) -> Mapping[str, str]:
+    return {e.service.key: (OWN_SERVICE + e.service_name) if e.service.custom else e.service.endpoint_type.value
+            for e in n.endpoints}
+
+
+def _workloads(n: Network) -> Mapping[str, str]:
+    """Each workload with the endpoints it brings, named in workload terms for a reviewer."""
+    brought: dict[str, list[str]] = {w: [] for w in n.workloads}
+    for e in n.endpoints:
+        for r in e.reasons:
+            for w in n.workloads:
+                if r.by == f"workload {w}" or r.by.endswith(f"(via {w})"):
+                    brought[w].append(e.service.key)
+    return {w: ", ".join(dict.fromkeys(keys)) for w, keys in brought.items()}
+
+
 # Order here is the order of a report: what replaces the VPC first, then what it reaches.
 FACETS: tuple[Facet, ...] = (
     Facet("name", _single("name", lambda n: n.name), _renamed, verbs=("added", "removed", "renamed")),
     Facet("region", _single("region", lambda n: n.region.name), _replaces_vpc),
     Facet("cidr", _single("cidr", lambda n: str(n.cidr)), _replaces_vpc),
     Facet("zone", lambda n: {s.zone: str(s.cidr) for s in n.subnets}, _zone),
-    Facet("service", lambda n: {e.service.key: e.service.endpoint_type.value for e in n.endpoints}, _service),
+    Facet("workload", _workloads, _workload),
+    Facet("service", _services, _service),
     Facet("bucket", lambda n: {b.name: b.access.value for b in n.buckets}, _bucket,
           verbs=("added", "removed", "access")),
+    Facet("aws_bucket", lambda n: {i.name: f"{i.bucket.summary}, {', '.join(i.bucket.actions)}"
+                                   for i in n.implied_buckets}, _implied_bucket),
+    Facet("traffic", lambda n: {t.traffic.what: t.traffic.purpose for t in n.group_traffic}, _traffic),
     Facet("flow_logs", _retention, _flow_logs, verbs=("on", "off", "retention")),
     Facet("tag", lambda n: dict(n.tags), _neutral),
 )
@@ -199,7 +248,12 @@ KIND_TITLES: Mapping[str, str] = {
     "network.added": "network added", "network.removed": "network removed",
     "name.renamed": "renamed", "region.changed": "region changed", "cidr.changed": "VPC CIDR changed",
     "zone.added": "zone added", "zone.removed": "zone removed", "zone.changed": "subnet CIDR changed",
-    "service.added": "service added", "service.removed": "service removed",
+    "workload.added": "workload added", "workload.removed": "workload removed", "workload.changed": "workload changed",
+    "service.added": "service added", "service.removed": "service removed", "service.changed": "service changed",
+    "aws_bucket.added": "AWS bucket added", "aws_bucket.removed": "AWS bucket removed",
+    "aws_bucket.changed": "AWS bucket changed",
+    "traffic.added": "group traffic added", "traffic.removed": "group traffic removed",
+    "traffic.changed": "group traffic changed",
     "bucket.added": "bucket added", "bucket.removed": "bucket removed", "bucket.access": "bucket access changed",
     "flow_logs.on": "flow logs on", "flow_logs.off": "flow logs off", "flow_logs.retention": "flow log retention",
     "tag.added": "tag added", "tag.removed": "tag removed", "tag.changed": "tag changed",

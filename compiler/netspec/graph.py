@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Bucket, Network
+from .model import Bucket, ImpliedBucket, Network
 
 # Characters that mean nothing to Mermaid inside a quoted label. Everything else (quotes,
 # brackets, `#`, `;`, `|`, `<`, `&`, backticks, line breaks, non-ASCII) becomes an entity
@@ -90,6 +90,16 @@ def _bucket_label(bucket: Bucket) -> str:
     return _label(escape(bucket.name), access)
 
 
+def _implied_label(implied: ImpliedBucket) -> str:
+    owner = "AWS-owned" if implied.bucket.owner == "aws" else "this account's"
+    access = "read" if all(a.startswith(("s3:Get", "s3:List")) for a in implied.bucket.actions) else "read-write"
+    return _label(escape(implied.bucket.summary), f"{owner}, {access}")
+
+
+def _traffic_label(network: Network) -> str:
+    return ", ".join("all traffic" if t.traffic.protocol == "-1" else t.traffic.what for t in network.group_traffic)
+
+
 def mermaid(network: Network) -> str:
     """The network as a Mermaid flowchart (text ending in a newline)."""
     d = _Diagram()
@@ -103,7 +113,8 @@ def mermaid(network: Network) -> str:
         d.node(z)
     d.close()
 
-    d.node(_Node("workload", _label("security group: workload", "notebooks, training jobs, hosted models")))
+    runs = escape(", ".join(network.workloads)) if network.workloads else "notebooks, training jobs, hosted models"
+    d.node(_Node("workload", _label("security group: workload", runs)))
 
     gateways = {e.service.key: _Node(f"gateway_{i}", _label(escape(e.service.key)))
                 for i, e in enumerate(network.gateway_endpoints, 1)}
@@ -113,8 +124,14 @@ def mermaid(network: Network) -> str:
             d.node(node)
         d.close()
 
-    interfaces = [_Node(f"interface_{i}", _label(escape(e.service.key)))
-                  for i, e in enumerate(network.interface_endpoints, 1)]
+    interfaces = []
+    for i, e in enumerate(network.interface_endpoints, 1):
+        lines = [escape(e.service.key)]
+        if e.service.custom:
+            lines.append("own service")
+        if len(e.zones) < len(network.subnets):
+            lines.append("only " + escape(", ".join(e.zones)))
+        interfaces.append(_Node(f"interface_{i}", _label(*lines)))
     if interfaces:
         d.open("sg_endpoints", _label("security group: endpoints · interface endpoints, in every subnet"))
         for node in interfaces:
@@ -123,9 +140,10 @@ def mermaid(network: Network) -> str:
     d.close()  # vpc
 
     buckets = [_Node(f"bucket_{i}", _bucket_label(b), "[()]") for i, b in enumerate(network.buckets, 1)]
-    if network.endpoint("ecr.dkr") is not None:
-        # The S3 policy also lets ECR image layers through (see policies.s3_endpoint_policy).
-        buckets.append(_Node("bucket_ecr", _label("ECR image layers", "AWS-owned, read"), "[()]"))
+    # Buckets the S3 policy lets through for a workload or service (see policies.s3_endpoint_policy).
+    implied = [_Node(f"bucket_{i.bucket.key.split('-')[0]}", _implied_label(i), "[()]")
+               for i in network.implied_buckets]
+    buckets += implied
     if buckets:
         d.open("s3", _label("S3, outside the VPC: only these buckets"))
         for node in buckets:
@@ -135,7 +153,8 @@ def mermaid(network: Network) -> str:
     d.node(_Node("internet", _label("internet", "no internet gateway", "no NAT gateway"), "(())"))
 
     # Edges: the security group rules, then what the endpoints lead to.
-    d.edge("workload", "both", "workload", "all traffic")
+    if network.group_traffic:
+        d.edge("workload", "both", "workload", escape(_traffic_label(network)))
     if interfaces:
         d.edge("workload", "allow", "sg_endpoints", "HTTPS 443")
     for node in gateways.values():
@@ -144,8 +163,8 @@ def mermaid(network: Network) -> str:
         s3 = gateways["s3"].id
         for node, bucket in zip(buckets, network.buckets):
             d.edge(s3, "allow", node.id, escape(bucket.access.value))
-        if network.endpoint("ecr.dkr") is not None:
-            d.edge(s3, "allow", "bucket_ecr", "read")
+        for node, item in zip(implied, network.implied_buckets):
+            d.edge(s3, "allow", node.id, "read" if item.bucket.owner == "aws" else "read-write")
     d.edge("workload", "blocked", "internet", "no route")
 
     d.lines += ["    " + s for s in _STYLES]

@@ -10,14 +10,27 @@ import enum
 import ipaddress
 from dataclasses import dataclass
 
-from .catalog import EndpointType, Service
+from .catalog import AwsBucket, EndpointType, Service
 from .regions import Region
+from .workloads import Traffic
 
 
 class Access(str, enum.Enum):
     READ = "read"
     WRITE = "write"
     READ_WRITE = "read-write"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a part of the network exists: who asked for it, and the AWS page that says it is needed."""
+
+    by: str  # "spec", "workload studio", "workload training (via jumpstart)", "service ecr.dkr", "netspec"
+    why: str = ""
+    source: str = ""
+
+
+SPEC = Reason("spec", "listed in the spec")
 
 
 @dataclass(frozen=True)
@@ -28,6 +41,23 @@ class Bucket:
     @property
     def is_wildcard(self) -> bool:
         return self.name.endswith("*")
+
+
+@dataclass(frozen=True)
+class ImpliedBucket:
+    """A bucket a workload or service needs that the spec does not list: AWS-owned, or the account's own."""
+
+    bucket: AwsBucket
+    name: str  # resolved for the region; may hold the account placeholder of policies.ACCOUNT
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class GroupTraffic:
+    """Traffic allowed between members of the workload security group, in both directions."""
+
+    traffic: Traffic
+    reasons: tuple[Reason, ...]
 
 
 @dataclass(frozen=True)
@@ -46,10 +76,14 @@ class Subnet:
 class Endpoint:
     service: Service
     service_name: str  # e.g. com.amazonaws.us-east-1.sts
+    zones: tuple[str, ...] = ()  # interface endpoints: the zones whose subnets hold it (as written in the spec)
+    reasons: tuple[Reason, ...] = (SPEC,)
 
     @property
     def key(self) -> str:
-        return self.service.key.replace(".", "_").replace("-", "_")
+        """Terraform-safe name; a team's own service gets a prefix so it can never meet a catalog one."""
+        prefix = "custom_" if self.service.custom else ""
+        return prefix + self.service.key.replace(".", "_").replace("-", "_")
 
     @property
     def is_gateway(self) -> bool:
@@ -80,6 +114,9 @@ class Network:
     tags: tuple[tuple[str, str], ...]
     flow_logs: FlowLogs | None
     source: Source
+    workloads: tuple[str, ...] = ()
+    implied_buckets: tuple[ImpliedBucket, ...] = ()
+    group_traffic: tuple[GroupTraffic, ...] = ()
 
     @property
     def gateway_endpoints(self) -> tuple[Endpoint, ...]:
@@ -91,3 +128,7 @@ class Network:
 
     def endpoint(self, service_key: str) -> Endpoint | None:
         return next((e for e in self.endpoints if e.service.key == service_key), None)
+
+    def endpoint_subnets(self, endpoint: Endpoint) -> tuple[Subnet, ...]:
+        """The subnets an interface endpoint sits in: those of its zones."""
+        return tuple(s for s in self.subnets if s.zone in endpoint.zones)

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from . import catalog
-from .model import Access, Bucket, Network
+from .model import Access, Bucket, ImpliedBucket, Network
 
 ACCOUNT = "${data.aws_caller_identity.current.account_id}"
 ACCOUNT_ID_LENGTH = 12  # what ACCOUNT becomes once Terraform resolves it
@@ -60,12 +60,24 @@ def s3_endpoint_policy(network: Network) -> dict[str, Any]:
             statements.append({"Sid": _SIDS[access], "Effect": "Allow", "Principal": "*",
                                "Action": list(S3_ACTIONS[access]), "Resource": arns,
                                "Condition": _ACCOUNT_ONLY})
-    if network.endpoint("ecr.dkr") is not None:
-        # ECR image layers come from an AWS-owned bucket, fetched with URLs ECR signs,
-        # so this statement cannot be limited to the deploying account.
-        statements.append({"Sid": "EcrImageLayers", "Effect": "Allow", "Principal": "*",
-                           "Action": ["s3:GetObject"], "Resource": [catalog.ecr_layer_bucket_arn(network.region)]})
+    for implied in network.implied_buckets:
+        statements.append(implied_bucket_statement(arn_prefix, implied))
     return document(statements)
+
+
+def implied_bucket_statement(arn_prefix: str, implied: ImpliedBucket) -> dict[str, Any]:
+    """One exact statement for a bucket a workload or service needs (ECR layers, JumpStart models, ...)."""
+    bucket = implied.bucket
+    arns = [f"{arn_prefix}:s3:::{implied.name}/*"]
+    if not bucket.objects_only:
+        arns.insert(0, f"{arn_prefix}:s3:::{implied.name}")
+    statement: dict[str, Any] = {"Sid": bucket.sid, "Effect": "Allow", "Principal": "*",
+                                 "Action": list(bucket.actions), "Resource": arns}
+    if bucket.owner == "account":
+        statement["Condition"] = _ACCOUNT_ONLY
+    # AWS-owned buckets carry no condition on the caller: ECR's layers, for one, are fetched with
+    # URLs that an ECR account signs, so the caller is not a principal of this account.
+    return statement
 
 
 def account_only_policy() -> dict[str, Any]:

@@ -15,6 +15,7 @@ from .audit import audit_command
 from .common import UsageError
 from .compile import compile_command, validate_command
 from .diff import diff_command
+from .explain import explain_command
 from .graph import graph_command
 from .init import init_command
 from .reference import rules_command, rules_markdown, schema_command, services_command
@@ -32,6 +33,7 @@ COMMANDS = (
     ("rules", rules_command),
     ("audit", audit_command),
     ("init", init_command),
+    ("explain", explain_command),
     ("diff", diff_command),
     ("graph", graph_command),
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+import json
 import sys
 
 import typer
@@ -28,17 +30,50 @@ def schema_command(markdown: bool = typer.Option(False, "--markdown", help="Prin
     sys.stdout.write(schema_text())
 
 
-def services_command() -> None:
-    """List the service catalog: spec name, endpoint type, policy and private DNS support.
+class CatalogFormat(str, enum.Enum):
+    TEXT = "text"
+    JSON = "json"
 
-    Example:
+
+def catalog_document() -> dict[str, object]:
+    """The whole catalog as data: every service with its facts and their sources."""
+    services = [{
+        "service": s.key, "type": s.endpoint_type.value, "summary": s.summary,
+        "endpoint_service_names": {p: n.template for p, n in s.naming},
+        "regions": {p: sorted(n.regions) for p, n in s.naming if n.regions is not None},
+        "accepts_policy": s.accepts_policy, "private_dns": s.private_dns, "resource_keys": s.resource_keys,
+        "unconfirmed": list(s.unconfirmed), "implies_buckets": list(s.implies_buckets), "source": s.source,
+    } for s in catalog.SERVICES.values()]
+    return {"services": services,
+            "sources": {"endpoint_service_names": catalog.PRIVATELINK_SERVICES, "china": catalog.PRIVATELINK_CHINA,
+                        "govcloud": catalog.GOVCLOUD_ENDPOINTS},
+            "aws_buckets": [{"bucket": b.key, "name": b.template, "actions": list(b.actions), "owner": b.owner,
+                             "source": b.source} for b in catalog.AWS_BUCKETS.values()],
+            "wrong_names": {k: list(v) for k, v in catalog.WRONG_NAMES.items()}}
+
+
+def services_command(
+    fmt: CatalogFormat = typer.Option(CatalogFormat.TEXT, "--format", "-f", help="Output format."),
+) -> None:
+    """List the service catalog: spec name, endpoint type, policy and private DNS support, partitions.
+
+    `--format json` adds every fact's source, the facts no source confirmed (checked at plan
+    time by the generated module), and the common wrong names with the services they mean.
+
+    Examples:
 
       netspec services
+
+      netspec services --format json
     """
+    if fmt is CatalogFormat.JSON:
+        sys.stdout.write(json.dumps(catalog_document(), indent=2, sort_keys=True) + "\n")
+        return
     for s in catalog.SERVICES.values():
         policy = "policy" if s.accepts_policy else "no-policy"
         dns = "private-dns" if s.private_dns else "-"
-        sys.stdout.write(f"{s.key:28} {s.endpoint_type.value:10} {policy:10} {dns:12} {s.summary}\n")
+        partitions = ",".join(s.partitions)
+        sys.stdout.write(f"{s.key:32} {s.endpoint_type.value:10} {policy:10} {dns:12} {partitions:22} {s.summary}\n")
 
 
 def rules_markdown() -> str:

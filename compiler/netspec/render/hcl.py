@@ -42,10 +42,15 @@ COMMENT_KEY = "//"
 # Top-level block types and their label counts.
 _LABELS = {"terraform": 0, "locals": 0, "provider": 1, "variable": 1, "output": 1, "module": 1,
            "resource": 2, "data": 2}
-# Objects that are nested blocks (not attribute values), by enclosing block type.
-_NESTED_BLOCKS = {"terraform": frozenset({"required_providers"})}
+# Objects that are nested blocks (not attribute values), by enclosing block type. A JSON list of
+# objects there is that many blocks (`precondition`).
+_NESTED_BLOCKS = {"terraform": frozenset({"required_providers"}), "resource": frozenset({"lifecycle"}),
+                  "lifecycle": frozenset({"precondition"})}
+# Arguments whose JSON string is one interpolation, `${EXPR}`, written bare (`condition = EXPR`):
+# Terraform takes a template that is a single interpolation as the expression's own value.
+_SINGLE_EXPRESSIONS = {"precondition": frozenset({"condition"})}
 # Arguments whose JSON strings Terraform parses as expressions, not templates.
-_RESOURCE_META = frozenset({"depends_on", "lifecycle", "provider", "provisioner", "connection", "dynamic"})
+_RESOURCE_META = frozenset({"depends_on", "provider", "provisioner", "connection", "dynamic"})
 _EXPRESSION_ARGUMENTS = {"resource": _RESOURCE_META, "data": _RESOURCE_META, "output": frozenset({"depends_on"}),
                          "module": frozenset({"depends_on", "providers"}),
                          "variable": frozenset({"type", "validation"})}
@@ -95,6 +100,7 @@ def module_text(document: dict[str, Any]) -> str:
             # hcl2 indents the blank line between attributes and nested blocks; no
             # string spans lines (newlines are escaped), so trimming lines is safe.
             text = "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n"))
+            text = re.sub(r"\n{3,}", "\n\n", text)  # hcl2 leaves two blank lines between repeated blocks
             sections.append("".join(_comment(c) for c in comments) + text + "\n")
     return "\n".join(sections)
 
@@ -118,7 +124,10 @@ def _block_body(kind: str, body: Any, comments: list[str]) -> dict[str, Any]:
         if name == COMMENT_KEY:
             comments.append(str(value))
         elif name in _NESTED_BLOCKS.get(kind, ()):
-            blocks[_checked_name(name)] = [_block_body(name, value, comments)]
+            bodies = value if isinstance(value, list) else [value]
+            blocks[_checked_name(name)] = [_block_body(name, b, comments) for b in bodies]
+        elif name in _SINGLE_EXPRESSIONS.get(kind, ()):
+            attributes[_checked_name(name)] = _single_expression(value)
         elif name in _EXPRESSION_ARGUMENTS.get(kind, ()):
             raise ValueError(f"{kind}: {name!r} holds expressions in JSON, not templates; not translated")
         else:
@@ -140,6 +149,25 @@ def _value(value: Any) -> Any:
         # HCL, the same thing when it has no template syntax. `//` here is a real key.
         return {_key(key): _value(item) for key, item in value.items()}
     raise TypeError(f"no HCL form for {type(value).__name__}")
+
+
+def _single_expression(value: Any) -> str:
+    """`${EXPR}` as hcl2's expression form, after checking the interpolation spans the whole string."""
+    if not (isinstance(value, str) and value.startswith("${") and value.endswith("}")):
+        raise ValueError(f"{value!r}: expected a single ${{...}} expression")
+    depth, quoted = 0, False
+    for i, char in enumerate(value[1:], 1):
+        if quoted:
+            quoted = char != '"' or value[i - 1] == "\\"
+        elif char == '"':
+            quoted = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0 and i != len(value) - 1:
+                raise ValueError(f"{value!r}: more than one interpolation; not translated")
+    return value
 
 
 def _key(key: str) -> str:

@@ -12,6 +12,22 @@ def _output(description: str, value: object) -> Body:
     return {"description": description, "value": value}
 
 
+def _sagemaker(network: Network) -> Body:
+    """Ready-made arguments for SageMaker resources placed in this network."""
+    subnets = [ref(names.subnet(s), "id") for s in network.subnets]
+    groups = [ref(names.WORKLOAD_SG, "id")]
+    return {
+        "sagemaker_domain_network": _output(
+            "For aws_sagemaker_domain in VPC-only mode: vpc_id, subnet_ids, app_network_access_type, and "
+            "security_group_ids for default_user_settings.security_groups",
+            {"vpc_id": ref(names.VPC, "id"), "subnet_ids": subnets, "security_group_ids": groups,
+             "app_network_access_type": "VpcOnly"}),
+        "sagemaker_vpc_config": _output(
+            "The vpc_config of SageMaker training, processing and model resources: subnets and security_group_ids",
+            {"subnets": subnets, "security_group_ids": groups}),
+    }
+
+
 def outputs(network: Network) -> Body:
     result: Body = {
         "vpc_id": _output("ID of the private VPC", ref(names.VPC, "id")),
@@ -27,6 +43,7 @@ def outputs(network: Network) -> Body:
             "Security group of the interface VPC endpoints", ref(names.ENDPOINTS_SG, "id")),
         "endpoint_ids": _output("VPC endpoint ID by service",
                                 {e.service.key: ref(names.endpoint(e), "id") for e in network.endpoints}),
+        **_sagemaker(network),
     }
     s3 = network.endpoint("s3")
     if s3 is not None:

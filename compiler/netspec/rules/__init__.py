@@ -3,7 +3,7 @@
 Importing this package registers every rule in `base.RULES`.
 """
 
-from . import addressing, buckets, services, tags, zones  # noqa: F401  (registration)
+from . import addressing, buckets, services, tags, workloads, zones  # noqa: F401  (registration)
 from .base import RULES, Rule, SpecView, run_rules
 
 __all__ = ["RULES", "Rule", "SpecView", "run_rules"]

@@ -57,9 +57,10 @@ def subnets_match_zones(view: SpecView, code: Code) -> Iterator[Finding]:
                           hint="add the zone to `azs` or remove this entry")
 
 
-def _sizes(view: SpecView) -> Iterator[tuple[str, ipaddress.IPv4Network, int]]:
+def _sizes(view: SpecView) -> Iterator[tuple[str, ipaddress.IPv4Network, int, int]]:
     for zone, cidr in view.subnets.items():
-        yield zone, cidr, addressing.workload_addresses(cidr, view.interface_endpoint_count)
+        endpoints = view.interface_endpoint_count(zone)
+        yield zone, cidr, endpoints, addressing.workload_addresses(cidr, endpoints)
 
 
 def _budget(cidr: ipaddress.IPv4Network, endpoints: int, left: int) -> str:
@@ -69,18 +70,18 @@ def _budget(cidr: ipaddress.IPv4Network, endpoints: int, left: int) -> str:
 
 @rule("NS214")
 def subnet_too_small(view: SpecView, code: Code) -> Iterator[Finding]:
-    for zone, cidr, left in _sizes(view):
+    for zone, cidr, endpoints, left in _sizes(view):
         if left < 1:
             yield code.at(view.doc.at(view.subnet_pointer(zone)),
-                          f"subnet of {zone} is too small: {_budget(cidr, view.interface_endpoint_count, left)}")
+                          f"subnet of {zone} is too small: {_budget(cidr, endpoints, left)}")
 
 
 @rule("NS215")
 def subnet_tight(view: SpecView, code: Code) -> Iterator[Finding]:
-    for zone, cidr, left in _sizes(view):
+    for zone, cidr, endpoints, left in _sizes(view):
         if 1 <= left < addressing.TIGHT_WORKLOAD_ADDRESSES:
             yield code.at(view.doc.at(view.subnet_pointer(zone)),
-                          f"subnet of {zone} is tight: {_budget(cidr, view.interface_endpoint_count, left)}")
+                          f"subnet of {zone} is tight: {_budget(cidr, endpoints, left)}")
 
 
 @rule("NS216")

@@ -17,6 +17,7 @@ from .. import addressing, catalog, regions
 from ..codes import Code, code
 from ..findings import Finding
 from ..loader import Document
+from ..requirements import Requirements, gather, service_entry
 
 
 @dataclass(frozen=True)
@@ -59,17 +60,28 @@ class SpecView:
     def indexed(self, key: str) -> Iterator[tuple[int, Any]]:
         return enumerate(self.data.get(key) or [])
 
-    @cached_property
-    def known_services(self) -> list[catalog.Service]:
-        seen: dict[str, catalog.Service] = {}
-        for name in self.data["services"]:
-            if name in catalog.SERVICES:
-                seen.setdefault(name, catalog.SERVICES[name])
-        return list(seen.values())
+    def service_entries(self) -> Iterator[tuple[int, str | None, dict[str, Any]]]:
+        """(index, name, options) of each `services` item; options is {} for a plain name."""
+        for i, entry in self.indexed("services"):
+            name, options = service_entry(entry)
+            yield i, name, options
 
     @cached_property
-    def interface_endpoint_count(self) -> int:
-        return sum(1 for s in self.known_services if s.endpoint_type is catalog.EndpointType.INTERFACE)
+    def requirements(self) -> Requirements | None:
+        """Services, buckets and traffic the spec and its workloads ask for; None without a known region."""
+        return gather(self.data, self.region) if self.region is not None else None
+
+    @cached_property
+    def service_keys(self) -> frozenset[str]:
+        """Every service the network will have an endpoint for, listed or implied by a workload."""
+        return frozenset(self.requirements.keys()) if self.requirements else frozenset()
+
+    def interface_endpoint_count(self, zone: str) -> int:
+        """Interface endpoints with a network interface in `zone`'s subnet."""
+        if self.requirements is None:
+            return 0
+        return sum(1 for service, _, zones in self.requirements.services
+                   if service.endpoint_type is catalog.EndpointType.INTERFACE and (zones is None or zone in zones))
 
     @cached_property
     def subnet_prefix(self) -> int | None:

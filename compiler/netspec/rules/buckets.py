@@ -4,28 +4,46 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from dataclasses import dataclass
 from typing import Iterator
 
 from ..codes import Code
 from ..findings import Finding
 from .base import SpecView, repeats, rule
 
-# S3 general purpose bucket naming rules (AWS S3 User Guide, "Bucket naming rules").
-_CHARS = re.compile(r"^[a-z0-9.-]+$")
+# S3 general purpose bucket naming rules (AWS S3 User Guide, "Bucket naming rules",
+# docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 MIN_WILDCARD_PREFIX = 3
 
 
-def bucket_name_problem(name: str) -> str | None:
-    """Why `name` breaks S3's naming rules (a trailing * is a prefix wildcard), or None."""
+@dataclass(frozen=True)
+class _Naming:
+    chars: re.Pattern[str]
+    chars_text: str
+    max_length: int
+
+
+_MODERN = _Naming(re.compile(r"[a-z0-9.-]+"), "lowercase letters, digits, '.' and '-'", 63)
+# S3's legacy rules: before March 1, 2018, buckets created in US East (N. Virginia) could have
+# names of up to 255 characters with upper-case letters and underscores; such buckets still exist.
+_LEGACY = _Naming(re.compile(r"[A-Za-z0-9._-]+"), "letters, digits, '.', '_' and '-'", 255)
+
+
+def bucket_name_problem(name: str, *, legacy: bool = False) -> str | None:
+    """Why `name` breaks S3's naming rules (a trailing * is a prefix wildcard), or None.
+
+    With `legacy`, the legacy us-east-1 rules: upper case, `_` and up to 255 characters.
+    """
+    rules = _LEGACY if legacy else _MODERN
     wildcard = name.endswith("*")
     stem = name[:-1] if wildcard else name
-    if not _CHARS.match(stem):
-        return "may hold only lowercase letters, digits, '.' and '-' (and one trailing *)"
-    if not wildcard and not 3 <= len(stem) <= 63:
-        return f"is {len(stem)} characters; bucket names are 3 to 63"
-    if wildcard and len(stem) > 62:
+    if not rules.chars.fullmatch(stem):
+        return f"may hold only {rules.chars_text} (and one trailing *)"
+    if not wildcard and not 3 <= len(stem) <= rules.max_length:
+        return f"is {len(stem)} characters; bucket names are 3 to {rules.max_length}"
+    if wildcard and len(stem) > rules.max_length - 1:
         return "has a prefix longer than a bucket name allows"
     if not stem[0].isalnum():
         return "must start with a letter or digit"
@@ -33,9 +51,9 @@ def bucket_name_problem(name: str) -> str | None:
         return "must end with a letter or digit"
     if ".." in stem:
         return "may not hold two adjacent periods"
-    if stem.startswith(_RESERVED_PREFIXES):
+    if stem.lower().startswith(_RESERVED_PREFIXES):
         return f"may not start with a prefix AWS reserves ({', '.join(_RESERVED_PREFIXES)})"
-    if not wildcard and stem.endswith(_RESERVED_SUFFIXES):
+    if not wildcard and stem.lower().endswith(_RESERVED_SUFFIXES):
         return f"may not end with a suffix AWS reserves ({', '.join(_RESERVED_SUFFIXES)})"
     try:
         ipaddress.IPv4Address(stem)
@@ -44,27 +62,47 @@ def bucket_name_problem(name: str) -> str | None:
         return None
 
 
+def is_legacy_name(name: str) -> bool:
+    """A name that only S3's legacy us-east-1 rules allow."""
+    return bucket_name_problem(name) is not None and bucket_name_problem(name, legacy=True) is None
+
+
 @rule("NS230")
 def buckets_without_s3(view: SpecView, code: Code) -> Iterator[Finding]:
-    if view.data.get("buckets") and "s3" not in view.data["services"]:
-        yield code.at(view.doc.key_at(("buckets",)), "`buckets` are listed but `s3` is not in services")
+    if view.data.get("buckets") and view.requirements is not None and "s3" not in view.service_keys:
+        yield code.at(view.doc.key_at(("buckets",)), "`buckets` are listed but the network has no `s3` endpoint",
+                      hint="add `s3` to services (or a workload that uses S3), or remove `buckets`")
 
 
 @rule("NS231")
 def s3_without_buckets(view: SpecView, code: Code) -> Iterator[Finding]:
-    services = list(view.data["services"])
-    if "s3" in services and not view.data.get("buckets"):
-        yield code.at(view.doc.at(("services", services.index("s3"))),
-                      "the s3 endpoint needs the buckets it may reach; without them its policy would allow none",
-                      hint="add `buckets: [{name: my-bucket, access: read}]`")
+    requirements = view.requirements
+    if requirements is None or "s3" not in view.service_keys or view.data.get("buckets") or requirements.buckets:
+        return
+    listed = next((i for i, name, _ in view.service_entries() if name == "s3"), None)
+    _, reasons, _ = next(item for item in requirements.services if item[0].key == "s3")
+    where = view.doc.at(("services", listed)) if listed is not None else view.doc.key_at(("workloads",))
+    asked = "the s3 endpoint" if listed is not None else f"the s3 endpoint (needed by {reasons[0].by})"
+    yield code.at(where, f"{asked} needs the buckets it may reach; without them its policy would allow none",
+                  hint="add `buckets: [{name: my-bucket, access: read}]`")
 
 
 @rule("NS232")
 def invalid_bucket_name(view: SpecView, code: Code) -> Iterator[Finding]:
     for i, bucket in view.indexed("buckets"):
         problem = bucket_name_problem(bucket["name"])
-        if problem:
+        if problem and not is_legacy_name(bucket["name"]):
             yield code.at(view.doc.at(("buckets", i, "name")), f"bucket name {bucket['name']!r} {problem}")
+
+
+@rule("NS235")
+def legacy_bucket_name(view: SpecView, code: Code) -> Iterator[Finding]:
+    for i, bucket in view.indexed("buckets"):
+        if is_legacy_name(bucket["name"]):
+            yield code.at(view.doc.at(("buckets", i, "name")),
+                          f"bucket name {bucket['name']!r} follows S3's legacy us-east-1 rules (upper case, '_' or "
+                          "over 63 characters): such a bucket works with path-style addresses only, never "
+                          "virtual-hosted-style ones; its ARN is used exactly as written")
 
 
 @rule("NS233")
