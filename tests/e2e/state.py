@@ -139,15 +139,15 @@ def normalized_rules(rules: list[dict]) -> list[Rule]:
 
 
 def check_security_groups(d: Deployed, workload: str, endpoints: str, gateway_services: list[str],
-                          has_interface_endpoints: bool) -> list[str]:
+                          has_interface_endpoints: bool, group_traffic: list[tuple[str, int, int]]) -> list[str]:
     problems = []
     for group_id, rules in d.rules.items():
         problems += [f"{group_id} has a CIDR rule {r}" for r in normalized_rules(rules) if r[4].startswith("cidr:")]
     default = default_group(d)
     if d.rules[default["GroupId"]]:
         problems.append(f"default group {default['GroupId']} has rules {normalized_rules(d.rules[default['GroupId']])}")
-    expected_workload: list[Rule] = [("ingress", "-1", -1, -1, f"sg:{workload}"),
-                                     ("egress", "-1", -1, -1, f"sg:{workload}")]
+    expected_workload: list[Rule] = [(direction, protocol, low, high, f"sg:{workload}")
+                                     for protocol, low, high in group_traffic for direction in ("ingress", "egress")]
     if has_interface_endpoints:
         expected_workload.append(("egress", "tcp", 443, 443, f"sg:{endpoints}"))
     for service_name in gateway_services:
@@ -192,12 +192,13 @@ class ExpectedEndpoint:
     service_name: str
     gateway: bool
     accepts_policy: bool
+    zones: tuple[str, ...] = ()  # interface endpoints: the zones whose subnets hold it
 
 
 @dataclass
 class EndpointExpectations:
     endpoints: list[ExpectedEndpoint]
-    subnet_ids: set[str]
+    subnet_ids: dict[str, str]  # zone -> subnet id
     route_table_ids: set[str]
     endpoints_group: str
     s3_resources: set[str] = field(default_factory=set)
@@ -228,8 +229,9 @@ def check_endpoints(d: Deployed, want: EndpointExpectations) -> list[str]:
                         r.get("GatewayId") == endpoint["VpcEndpointId"] for r in table["Routes"]):
                     problems.append(f"{label}: no route in {table['RouteTableId']}")
         else:
-            if set(endpoint.get("SubnetIds", [])) != want.subnet_ids:
-                problems.append(f"{label}: subnets {endpoint.get('SubnetIds')}, expected {sorted(want.subnet_ids)}")
+            subnets = {want.subnet_ids[zone] for zone in spec.zones}
+            if set(endpoint.get("SubnetIds", [])) != subnets:
+                problems.append(f"{label}: subnets {endpoint.get('SubnetIds')}, expected {sorted(subnets)}")
             if endpoint.get("PrivateDnsEnabled") is not True:
                 problems.append(f"{label}: private DNS is off")
             groups = [g["GroupId"] for g in endpoint.get("Groups", [])]

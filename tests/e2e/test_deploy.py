@@ -11,7 +11,7 @@ import json
 import pytest
 import yaml
 
-from netspec import catalog, regions
+from netspec import catalog, regions, workloads
 from netspec.build import DEFAULT_RETENTION_DAYS
 
 from .deploy import compile_spec, prepare
@@ -36,15 +36,40 @@ def applied(deployments: dict[str, Deployment], name: str) -> Deployment:
     return record
 
 
+def _profiles(spec: dict) -> list[workloads.Profile]:
+    """The spec's workload profiles and those they include (from the profile table, not the compiler)."""
+    found: dict[str, workloads.Profile] = {}
+    pending = list(spec.get("workloads", []))
+    while pending:
+        key = pending.pop(0)
+        if key not in found:
+            found[key] = workloads.PROFILES[key]
+            pending += list(found[key].includes)
+    return list(found.values())
+
+
+def _listed_services(spec: dict) -> dict[str, list[str] | None]:
+    """Service names the spec lists, with the zones a mapping gives (None: every zone)."""
+    listed: dict[str, list[str] | None] = {}
+    for entry in spec.get("services", []):
+        name, zones = (entry, None) if isinstance(entry, str) else (entry["name"], entry.get("zones"))
+        listed[name] = zones
+    return listed
+
+
 def expected_endpoints(spec: dict) -> list[ExpectedEndpoint]:
     region = regions.region(spec["region"])
     assert region is not None
+    keys = dict(_listed_services(spec))
+    for profile in _profiles(spec):
+        for key, _ in profile.services:
+            keys.setdefault(key, None)
     found = []
-    for key in spec["services"]:
+    for key, zones in keys.items():
         service = catalog.SERVICES[key]
         found.append(ExpectedEndpoint(key, catalog.endpoint_service_name(service, region),
                                       service.endpoint_type is catalog.EndpointType.GATEWAY,
-                                      service.accepts_policy))
+                                      service.accepts_policy, tuple(zones or spec["azs"])))
     return found
 
 
@@ -53,10 +78,23 @@ def expected_s3_resources(spec: dict) -> set[str]:
     resources = set()
     for bucket in spec.get("buckets", []):
         resources |= {f"arn:aws:s3:::{bucket['name']}", f"arn:aws:s3:::{bucket['name']}/*"}
-    if "ecr.dkr" in spec["services"]:
+    if any(e.key == "ecr.dkr" for e in expected_endpoints(spec)):
         # Image layers are served from an AWS-owned bucket through the S3 gateway.
         resources.add(f"arn:aws:s3:::prod-{spec['region']}-starport-layer-bucket/*")
+    if any(p.key == "jumpstart" for p in _profiles(spec)):
+        # JumpStart's models come from an AWS-owned bucket (SageMaker guide, JumpStart in a VPC).
+        bucket = f"arn:aws:s3:::jumpstart-cache-prod-{spec['region']}"
+        resources |= {bucket, f"{bucket}/*"}
     return resources
+
+
+def expected_group_traffic(spec: dict) -> list[tuple[str, int, int]]:
+    """(protocol, from, to) allowed between members of the workload group, in both directions."""
+    profiles = _profiles(spec)
+    if not profiles or any(key == "all" for p in profiles for key, _ in p.traffic):
+        return [("-1", -1, -1)]  # no workloads: netspec 1.0's rule; training/processing: all traffic
+    kinds = {key for p in profiles for key, _ in p.traffic}
+    return sorted(("tcp", *workloads.TRAFFIC[k].ports) for k in kinds)
 
 
 # --- the emulator wiring itself -----------------------------------------------------------------
@@ -137,7 +175,8 @@ def test_security_groups_hold_exactly_the_intended_rules(deployments, name):
     problems = check_security_groups(
         record.state, str(record.outputs["workload_security_group_id"]),
         str(record.outputs["endpoints_security_group_id"]),
-        [e.service_name for e in wanted if e.gateway], any(not e.gateway for e in wanted))
+        [e.service_name for e in wanted if e.gateway], any(not e.gateway for e in wanted),
+        expected_group_traffic(record.spec))
     assert not problems, "\n".join(problems)
 
 
@@ -146,7 +185,7 @@ def test_endpoints_match_the_spec(deployments, name):
     record = applied(deployments, name)
     want = EndpointExpectations(
         endpoints=expected_endpoints(record.spec),
-        subnet_ids=set(record.outputs["subnet_ids"].values()),
+        subnet_ids=dict(record.outputs["subnet_ids"]),
         route_table_ids=set(record.outputs["route_table_ids"].values()),
         endpoints_group=str(record.outputs["endpoints_security_group_id"]),
         s3_resources=expected_s3_resources(record.spec))

@@ -285,7 +285,7 @@ def check_open_policies(module: Module, spec: Expectation | None) -> Iterator[Fi
                                                         "Resource * with no condition on the principal")
 
 
-_NARROW_S3_RESOURCE = re.compile(r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{2}")
+_NARROW_S3_RESOURCE = re.compile(r"^arn:aws[a-z-]*:s3:::[A-Za-z0-9][A-Za-z0-9._-]{2}")  # legacy us-east-1 names too
 
 
 def _broad_s3(statement: Statement) -> list[str]:

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import yaml
 
-from ..catalog import partition_arn_prefix
+from .. import workloads as profiles
+from ..catalog import AWS_BUCKETS, SERVICES, partition_arn_prefix
 from ..regions import region as lookup_region
+from .policy import PLACEHOLDER
 
 
 @dataclass(frozen=True)
@@ -21,18 +23,36 @@ class Expectation:
     region: str
     services: frozenset[str]
     buckets: tuple[str, ...]  # names as written, a trailing `*` included
+    workloads: tuple[str, ...] = ()
 
     @property
     def arn_prefix(self) -> str:
         known = lookup_region(self.region)
         return partition_arn_prefix(known) if known is not None else "arn:aws"
 
+    def implied_buckets(self) -> set[str]:
+        """Buckets (catalog.AWS_BUCKETS keys) the spec's workloads and services need, from the data tables."""
+        keys: set[str] = set()
+        services = set(self.services)
+        pending = [w for w in self.workloads if w in profiles.PROFILES]
+        seen: set[str] = set()
+        while pending:
+            profile = profiles.PROFILES[pending.pop()]
+            if profile.key in seen:
+                continue
+            seen.add(profile.key)
+            keys |= {key for key, _ in profile.buckets}
+            services |= {key for key, _ in profile.services}
+            pending += list(profile.includes)
+        keys |= {b for s in services if s in SERVICES for b in SERVICES[s].implies_buckets}
+        return keys
+
     def allowed_s3_resources(self) -> frozenset[str]:
         """The bucket ARNs (and their objects) an S3 endpoint policy may name."""
         names = list(self.buckets)
-        if "ecr.dkr" in self.services:
-            # ECR pulls image layers from this AWS-owned bucket through the S3 endpoint.
-            names.append(f"prod-{self.region}-starport-layer-bucket")
+        for key in self.implied_buckets():
+            # ECR layers, JumpStart models, ...: AWS-owned buckets that workloads and services read.
+            names.append(AWS_BUCKETS[key].template.format(region=self.region, account=PLACEHOLDER))
         s3 = f"{self.arn_prefix}:s3:::"
         return frozenset(arn for n in names for arn in (s3 + n, s3 + n + "/*"))
 
@@ -53,7 +73,9 @@ def read_expectation(path: Path) -> Expectation:
         name = item.get("name") if isinstance(item, dict) else item
         if isinstance(name, str):
             buckets.append(name)
-    services = document.get("services") or []
+    services = [s.get("name") if isinstance(s, dict) else s for s in document.get("services") or []]
+    listed = document.get("workloads") or []
     return Expectation(name=str(document.get("name", "")), region=str(document.get("region", "")),
                        services=frozenset(str(s) for s in services if isinstance(s, str)),
-                       buckets=tuple(buckets))
+                       buckets=tuple(buckets),
+                       workloads=tuple(str(w) for w in listed if isinstance(w, str)))
