@@ -173,7 +173,7 @@ def test_notebook_endpoint_gets_a_policy_as_aws_documents():
     # The SageMaker guide has "Create a VPC Endpoint Policy for SageMaker Notebook Instances": the
     # endpoint takes a policy, so it gets one, and the audit requires one.
     document = json.loads((OUT / "ds-forecasting" / "endpoints.tf.json").read_text())
-    assert "DeployingAccountOnly" in document["resource"]["aws_vpc_endpoint"]["sagemaker_notebook"]["policy"]
+    assert "AccountIdentitiesToAccountResources" in document["resource"]["aws_vpc_endpoint"]["sagemaker_notebook"]["policy"]
     assert run_audit(OUT / "ds-forecasting") == []
 
 
@@ -238,7 +238,7 @@ def test_unmanaged_default_security_group(copy_of):
     edit(path, lambda d: d["resource"].pop("aws_default_security_group"))
     (finding,) = run_audit(module)
     assert finding.code == "NS505" and "aws_vpc.main" in finding.message
-    assert finding.location.line == line_of(path, '"main": {')
+    assert finding.location.line == line_of(path, '"main": {', after='"aws_vpc": {')
 
 
 def test_flow_log_removed(copy_of):

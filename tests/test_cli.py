@@ -27,7 +27,7 @@ def test_compile_writes_out_and_is_idempotent(project):
     first = run_cli("compile", cwd=project)
     assert first.returncode == 0, first.stderr
     out = project / "out" / "ds-team"
-    assert (out / "vpc.tf.json").is_file() and "7 file(s) updated" in first.stderr
+    assert (out / "vpc.tf.json").is_file() and "9 file(s) updated" in first.stderr
     before = snapshot(out)
     again = run_cli("compile", cwd=project)
     assert again.returncode == 0 and "updated" not in again.stderr

@@ -28,6 +28,7 @@ from conftest import BASE_SPEC, EXAMPLES, compile_ok, run_cli
 
 LABELS = {"terraform": 0, "locals": 0, "provider": 1, "output": 1, "resource": 2, "data": 2}
 NESTED_BLOCKS = {("terraform", "required_providers"), ("resource", "lifecycle"), ("lifecycle", "precondition")}
+NESTED_BY_TYPE = {("aws_default_network_acl", "ingress"), ("aws_default_network_acl", "egress")}  # schema, not JSON
 HCL2_META = ("__is_block__", "__comments__", "__inline_comments__")
 
 Part = tuple[str, str]  # ("lit", text) or ("expr", expression source)
@@ -126,12 +127,12 @@ def hcl_key(key: str) -> Any:
     return hcl_value(key) if key.startswith('"') else ("template", (("lit", key),))
 
 
-def json_body(kind: str, body: dict) -> dict:
+def json_body(kind: str, body: dict, rtype: str = "") -> dict:
     attributes, blocks = {}, {}
     for name, value in body.items():
         if name == "//":
             continue  # a comment in a block body
-        if (kind, name) in NESTED_BLOCKS:
+        if (kind, name) in NESTED_BLOCKS or (rtype, name) in NESTED_BY_TYPE:
             blocks[name] = [json_body(name, v) for v in (value if isinstance(value, list) else [value])]
         else:
             attributes[name] = json_value(value)
@@ -156,7 +157,7 @@ def json_blocks(document: dict) -> dict[tuple[str, ...], dict]:
     def walk(kind: str, content: Any, labels: tuple[str, ...]) -> None:
         if len(labels) == LABELS[kind]:
             assert (kind, *labels) not in found
-            found[(kind, *labels)] = json_body(kind, content)
+            found[(kind, *labels)] = json_body(kind, content, labels[0] if kind == "resource" else "")
             return
         for label, inner in content.items():
             walk(kind, inner, labels + (label,))

@@ -45,21 +45,38 @@ def test_header_names_spec_and_its_hash():
 
 def test_expected_files_and_module_mode():
     assert sorted(compile_ok(BASE_SPEC).files) == [
-        "endpoints.tf.json", "flow_logs.tf.json", "outputs.tf.json", "provider.tf.json",
-        "security_groups.tf.json", "versions.tf.json", "vpc.tf.json"]
+        "dns.tf.json", "encryption.tf.json", "endpoints.tf.json", "flow_logs.tf.json", "outputs.tf.json",
+        "provider.tf.json", "security_groups.tf.json", "versions.tf.json", "vpc.tf.json"]
     from netspec.render import RenderOptions
     assert "provider.tf.json" not in compile_ok(BASE_SPEC, options=RenderOptions(module=True)).files
-    assert "flow_logs.tf.json" not in compile_ok(BASE_SPEC + "flow_logs: false\n").files
+    no_flow_logs = compile_ok(BASE_SPEC + "flow_logs: false\n").files
+    assert "flow_logs.tf.json" not in no_flow_logs and "encryption.tf.json" in no_flow_logs  # DNS logs still
+    quiet = compile_ok(BASE_SPEC + "flow_logs: false\ndns: {query_logs: false}\n").files
+    assert "dns.tf.json" not in quiet and "encryption.tf.json" not in quiet
+    own_key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    mine = compile_ok(BASE_SPEC + f"flow_logs: {{kms_key: {own_key}}}\n")
+    assert "encryption.tf.json" not in mine.files
+    assert resources(mine)["aws_cloudwatch_log_group.flow_logs"]["kms_key_id"] == own_key
 
 
 @pytest.mark.parametrize("spec", EXAMPLES, ids=lambda p: p.stem)
 def test_no_path_to_the_internet(spec):
     result = compile_ok(spec.read_text())
-    text = "".join(result.files.values())
+    res = resources(result)
+    # Only the default network ACL names 0.0.0.0/0 (checked below); its `//` note explains why.
+    text = json.dumps({a: b for a, b in res.items() if a != "aws_default_network_acl.default"})
+    text += "".join(t for name, t in result.files.items() if name != "vpc.tf.json")
     for forbidden in ("aws_internet_gateway", "aws_nat_gateway", "aws_egress_only_internet_gateway",
                       "0.0.0.0/0", "::/0", "aws_eip", "cidr_ipv4", "cidr_ipv6"):
         assert forbidden not in text
-    res = resources(result)
+    # The main route table is adopted with no routes; the default ACL's 0.0.0.0/0 rules are only
+    # HTTPS out and replies in, for gateway endpoints, and only when there is one.
+    assert res["aws_default_route_table.main"]["route"] == []
+    acl = res["aws_default_network_acl.default"]
+    open_rules = [r for r in acl["ingress"] + acl["egress"] if r["cidr_block"] == "0.0.0.0/0"]
+    assert sorted((r["protocol"], r["from_port"], r["to_port"]) for r in open_rules) == (
+        [("tcp", 443, 443), ("tcp", 1024, 65535)] if result.network.gateway_endpoints else [])
+    assert all(r["action"] == "allow" for r in acl["ingress"] + acl["egress"])
     vpc = res["aws_vpc.main"]
     assert vpc["enable_dns_support"] is True and vpc["enable_dns_hostnames"] is True
     subnets = [b for a, b in res.items() if a.startswith("aws_subnet.")]
@@ -111,19 +128,23 @@ def test_s3_policy_pins_exactly_the_listed_buckets():
                              "  - name: drop-box\n    access: write\n")
     policy = _policy(resources(compile_ok(text)), "s3")
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
-    assert by_sid["ReadListedBuckets"]["Resource"] == ["arn:aws:s3:::my-secure-bucket", "arn:aws:s3:::my-secure-bucket/*"]
-    assert by_sid["ReadWriteListedBuckets"]["Resource"] == ["arn:aws:s3:::scratch-bucket", "arn:aws:s3:::scratch-bucket/*"]
-    assert by_sid["WriteListedBuckets"]["Action"] == list(policies.WRITE_ACTIONS)
-    assert "s3:PutObject" not in by_sid["ReadListedBuckets"]["Action"]
+    assert by_sid["ReadBucketsInAccountPerimeter"]["Resource"] == ["arn:aws:s3:::my-secure-bucket",
+                                                                   "arn:aws:s3:::my-secure-bucket/*"]
+    assert by_sid["ReadWriteBucketsInAccountPerimeter"]["Resource"] == ["arn:aws:s3:::scratch-bucket",
+                                                                        "arn:aws:s3:::scratch-bucket/*"]
+    assert by_sid["WriteBucketsInAccountPerimeter"]["Action"] == list(policies.WRITE_ACTIONS)
+    assert "s3:PutObject" not in by_sid["ReadBucketsInAccountPerimeter"]["Action"]
     for statement in policy["Statement"]:
         assert "s3:*" not in statement["Action"] and not any(a.startswith("s3:Delete") for a in statement["Action"])
-        assert statement["Condition"] == {"StringEquals": {"aws:PrincipalAccount": policies.ACCOUNT}}
+        assert statement["Condition"] == {"StringEquals": {"aws:PrincipalAccount": policies.ACCOUNT,
+                                                           "aws:ResourceAccount": policies.ACCOUNT}}
 
 
 def test_other_endpoints_allow_only_the_deploying_account():
     policy = _policy(resources(compile_ok(BASE_SPEC)), "sts")
     (statement,) = policy["Statement"]
-    assert statement["Condition"] == {"StringEquals": {"aws:PrincipalAccount": "${data.aws_caller_identity.current.account_id}"}}
+    account = "${data.aws_caller_identity.current.account_id}"
+    assert statement["Condition"] == {"StringEquals": {"aws:PrincipalAccount": account, "aws:ResourceAccount": account}}
     assert "aws_caller_identity" in module(compile_ok(BASE_SPEC))["endpoints.tf.json"]["data"]
 
 
@@ -181,10 +202,12 @@ def test_outputs():
     assert set(outputs) == {"vpc_id", "subnet_ids", "subnet_cidrs", "route_table_ids", "workload_security_group_id",
                             "endpoints_security_group_id", "endpoint_ids", "s3_endpoint_id", "s3_prefix_list_id",
                             "s3_bucket_policies", "flow_log_group_name", "sagemaker_domain_network",
-                            "sagemaker_vpc_config"}
+                            "sagemaker_vpc_config", "dns_query_log_group_name", "logs_kms_key_arn"}
     bucket_policy = json.loads(outputs["s3_bucket_policies"]["value"]["my-secure-bucket"])
     (deny,) = bucket_policy["Statement"]
-    assert deny["Effect"] == "Deny" and deny["Condition"] == {"StringNotEquals": {"aws:SourceVpce": "${aws_vpc_endpoint.s3.id}"}}
+    assert deny["Effect"] == "Deny" and deny["Condition"] == {
+        "StringNotEqualsIfExists": {"aws:SourceVpce": "${aws_vpc_endpoint.s3.id}"},
+        "BoolIfExists": {"aws:PrincipalIsAWSService": "false", "aws:ViaAWSService": "false"}}
     assert deny["Resource"] == ["arn:aws:s3:::my-secure-bucket", "arn:aws:s3:::my-secure-bucket/*"]
     assert set(outputs["endpoint_ids"]["value"]) == {"s3", "sagemaker.api", "sagemaker.runtime", "sts", "logs"}
 
@@ -252,7 +275,8 @@ def test_tag_with_template_syntax_is_refused():
 
 def test_tags_on_every_taggable_resource():
     res = resources(compile_ok(BASE_SPEC))
-    untaggable = {"aws_route_table_association", "aws_iam_role_policy"}
+    untaggable = {"aws_route_table_association", "aws_iam_role_policy", "aws_kms_alias",
+                  "aws_route53_resolver_query_log_config_association"}
     for address, body in res.items():
         if address.split(".")[0] not in untaggable:
             assert body["tags"]["team"] == "data-science", address

@@ -140,7 +140,8 @@ def test_canvas_default_bucket_is_the_accounts_own():
     policy = json.loads(resources(result)["aws_vpc_endpoint.s3"]["policy"])
     (statement,) = [s for s in policy["Statement"] if s["Sid"] == "SageMakerDefaultBucket"]
     assert statement["Resource"][0] == "arn:aws:s3:::sagemaker-us-east-1-${data.aws_caller_identity.current.account_id}"
-    assert statement["Condition"] == {"StringEquals": {"aws:PrincipalAccount": "${data.aws_caller_identity.current.account_id}"}}
+    account = "${data.aws_caller_identity.current.account_id}"
+    assert statement["Condition"] == {"StringEquals": {"aws:PrincipalAccount": account, "s3:ResourceAccount": account}}
 
 
 # --- own PrivateLink services, zones, legacy buckets ----------------------------------------
@@ -159,7 +160,7 @@ def test_own_privatelink_service_becomes_an_interface_endpoint():
     assert mirror["private_dns_enabled"] is False and "policy" not in mirror
     assert mirror["security_group_ids"] == ["${aws_security_group.endpoints.id}"]
     api = res["aws_vpc_endpoint.custom_shared_api"]
-    assert api["private_dns_enabled"] is True and "DeployingAccountOnly" in api["policy"]
+    assert api["private_dns_enabled"] is True and "AccountIdentitiesOnly" in api["policy"]  # no resource keys
     checks = [c["condition"] for c in api["lifecycle"]["precondition"]]
     assert any("vpc_endpoint_policy_supported" in c for c in checks)
 

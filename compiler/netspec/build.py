@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import PurePath
+from typing import Any
 
-from . import catalog, policies, regions
+from . import catalog, dns, policies, regions
 from .loader import Document
-from .model import Access, Bucket, Endpoint, FlowLogs, GroupTraffic, ImpliedBucket, Network, Source, Subnet
+from .model import (Access, Bucket, Endpoint, Firewall, FlowLogs, GroupTraffic, ImpliedBucket, Logging, Network,
+                    Perimeter, Source, Subnet)
 from .rules import SpecView
 
 DEFAULT_RETENTION_DAYS = 365
+
+
+def _perimeter(spec: dict[str, Any]) -> Perimeter:
+    """The spec's organization and accounts; the deploying account when it names neither."""
+    org_id = spec.get("org_id")
+    accounts = tuple(dict.fromkeys(spec.get("accounts") or ()))
+    return Perimeter(org_id, accounts if accounts or org_id else (policies.ACCOUNT,))
+
+
+def _logging(data: dict[str, Any]) -> tuple[FlowLogs | None, Logging]:
+    flow = data.get("flow_logs", True)
+    options = flow if isinstance(flow, dict) else {}
+    retention = int(options.get("retention_days", DEFAULT_RETENTION_DAYS))
+    dns_settings = data.get("dns") or {}
+    logging = Logging(retention_days=retention, kms_key=options.get("kms_key"),
+                      dns_query_logs=dns_settings.get("query_logs", True) is not False)
+    return (None if flow is False else FlowLogs(retention_days=retention)), logging
+
+
+def _firewall(data: dict[str, Any], region: regions.Region, service_keys: list[str]) -> Firewall | None:
+    setting = (data.get("dns") or {}).get("firewall", False)
+    if setting is False:
+        return None
+    options = setting if isinstance(setting, dict) else {}
+    allowed = dns.aws_domains(region, service_keys) + tuple(options.get("allow") or ())
+    return Firewall(allowed=tuple(dict.fromkeys(allowed)), mode=options.get("mode", "block"))
 
 
 def build_network(doc: Document) -> Network:
@@ -25,16 +54,19 @@ def build_network(doc: Document) -> Network:
                       for s, reasons, zones in wanted.services)
     implied = tuple(ImpliedBucket(bucket, catalog.bucket_name(bucket, region, policies.ACCOUNT), reasons)
                     for bucket, reasons in wanted.buckets)
-    buckets = tuple(Bucket(name=b["name"], access=Access(b["access"])) for b in data.get("buckets") or [])
-    flow = data.get("flow_logs", True)
-    flow_logs = None
-    if flow is not False:
-        retention = flow.get("retention_days", DEFAULT_RETENTION_DAYS) if isinstance(flow, dict) else DEFAULT_RETENTION_DAYS
-        flow_logs = FlowLogs(retention_days=int(retention))
-    return Network(
+    buckets = tuple(Bucket(name=b["name"], access=Access(b["access"]), account=b.get("account"))
+                    for b in data.get("buckets") or [])
+    flow_logs, logging = _logging(data)
+    network = Network(
         name=data["name"], region=region, cidr=view.vpc, subnets=subnets, endpoints=endpoints,
         buckets=buckets, tags=tuple(sorted((data.get("tags") or {}).items())), flow_logs=flow_logs,
         source=Source(name=PurePath(doc.path).name, sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest()),
         workloads=wanted.workloads, implied_buckets=implied,
         group_traffic=tuple(GroupTraffic(traffic, reasons) for traffic, reasons in wanted.traffic),
+        perimeter=_perimeter(data.get("perimeter") or {}), logging=logging,
+        firewall=_firewall(data, region, [e.service.key for e in endpoints]),
+        bucket_policy_exceptions=tuple((data.get("bucket_policy") or {}).get("exceptions") or ()),
     )
+    # Policies read the whole network (buckets, perimeter), so they are added once it exists.
+    return dataclasses.replace(network, endpoints=tuple(
+        dataclasses.replace(e, policy=policies.endpoint_policy(network, e)) for e in network.endpoints))

@@ -151,6 +151,33 @@ def _implied_bucket(verb: str, subject: str, before: str | None, after: str | No
     return Effect(narrows=True) if verb == "removed" else NEUTRAL
 
 
+def _owner(verb: str, subject: str, before: str | None, after: str | None) -> Effect:
+    if verb == "removed":
+        return Effect(widens=True, reason=f"bucket {subject} is no longer pinned to account {before}: any matching "
+                                          "bucket inside the perimeter is reached")
+    if verb == "changed":
+        return Effect(widens=True, narrows=True, reason=f"bucket {subject} now belongs to account {after}, not {before}")
+    return Effect(narrows=True) if verb == "added" else NEUTRAL
+
+
+def _perimeter(verb: str, subject: str, before: str | None, after: str | None) -> Effect:
+    if verb == "added":
+        return Effect(widens=True, reason=f"{subject} {after} joins the perimeter: its principals and resources are "
+                                          "trusted by every endpoint")
+    return Effect(narrows=True) if verb == "removed" else NEUTRAL
+
+
+def _dns(verb: str, subject: str, before: str | None, after: str | None) -> Effect:
+    if subject == "query logs" and verb in ("removed", "changed") and after != "on":
+        return Effect(widens=True, reason="the VPC's DNS queries are no longer recorded")
+    if subject == "firewall" and (verb == "removed" or after == "alert"):
+        return Effect(widens=True, reason="DNS no longer blocks names outside the allowed domains: DNS is a way out again")
+    if subject.startswith("allowed "):
+        return Effect(widens=True, reason=f"the DNS firewall now resolves {subject[8:]}") if verb == "added" else \
+            Effect(narrows=True)
+    return NEUTRAL
+
+
 def _traffic(verb: str, subject: str, before: str | None, after: str | None) -> Effect:
     if verb == "added":
         return Effect(widens=True, reason=f"members of the workload group may now reach each other with {subject.lower()} "
@@ -213,6 +240,21 @@ def _services(n: Network) -> Mapping[str, str]:
             for e in n.endpoints}
 
 
+def _members(n: Network) -> Mapping[str, str]:
+    members = {f"account {a}": "member" for a in n.perimeter.accounts if not a.startswith("${")}
+    if n.perimeter.org_id:
+        members[f"organization {n.perimeter.org_id}"] = "member"
+    return members
+
+
+def _dns_settings(n: Network) -> Mapping[str, str]:
+    found = {"query logs": "on" if n.logging.dns_query_logs else "off"}
+    if n.firewall is not None:
+        found["firewall"] = n.firewall.mode
+        found.update({f"allowed {d}": "allowed" for d in n.firewall.allowed})
+    return found
+
+
 def _workloads(n: Network) -> Mapping[str, str]:
     """Each workload with the endpoints it brings, named in workload terms for a reviewer."""
     brought: dict[str, list[str]] = {w: [] for w in n.workloads}
@@ -234,6 +276,9 @@ FACETS: tuple[Facet, ...] = (
     Facet("service", _services, _service),
     Facet("bucket", lambda n: {b.name: b.access.value for b in n.buckets}, _bucket,
           verbs=("added", "removed", "access")),
+    Facet("bucket_owner", lambda n: {b.name: b.account for b in n.buckets if b.account}, _owner),
+    Facet("perimeter", _members, _perimeter),
+    Facet("dns", _dns_settings, _dns),
     Facet("aws_bucket", lambda n: {i.name: f"{i.bucket.summary}, {', '.join(i.bucket.actions)}"
                                    for i in n.implied_buckets}, _implied_bucket),
     Facet("traffic", lambda n: {t.traffic.what: t.traffic.purpose for t in n.group_traffic}, _traffic),
@@ -252,6 +297,10 @@ KIND_TITLES: Mapping[str, str] = {
     "service.added": "service added", "service.removed": "service removed", "service.changed": "service changed",
     "aws_bucket.added": "AWS bucket added", "aws_bucket.removed": "AWS bucket removed",
     "aws_bucket.changed": "AWS bucket changed",
+    "bucket_owner.added": "bucket owner pinned", "bucket_owner.removed": "bucket owner unpinned",
+    "bucket_owner.changed": "bucket owner changed",
+    "perimeter.added": "perimeter member added", "perimeter.removed": "perimeter member removed",
+    "dns.added": "DNS setting added", "dns.removed": "DNS setting removed", "dns.changed": "DNS setting changed",
     "traffic.added": "group traffic added", "traffic.removed": "group traffic removed",
     "traffic.changed": "group traffic changed",
     "bucket.added": "bucket added", "bucket.removed": "bucket removed", "bucket.access": "bucket access changed",

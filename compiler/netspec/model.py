@@ -37,6 +37,7 @@ SPEC = Reason("spec", "listed in the spec")
 class Bucket:
     name: str  # may end in `*`: a prefix wildcard
     access: Access
+    account: str | None = None  # the owner the S3 statements require (s3:ResourceAccount)
 
     @property
     def is_wildcard(self) -> bool:
@@ -78,6 +79,7 @@ class Endpoint:
     service_name: str  # e.g. com.amazonaws.us-east-1.sts
     zones: tuple[str, ...] = ()  # interface endpoints: the zones whose subnets hold it (as written in the spec)
     reasons: tuple[Reason, ...] = (SPEC,)
+    policy: dict | None = None  # the endpoint policy document (policies.py); None: the service takes none
 
     @property
     def key(self) -> str:
@@ -93,6 +95,35 @@ class Endpoint:
 @dataclass(frozen=True)
 class FlowLogs:
     retention_days: int
+
+
+@dataclass(frozen=True)
+class Perimeter:
+    """Who may use the endpoints and what they may reach: an organization and/or accounts.
+
+    Principals must be inside, and so must resources; `accounts` may hold the deploying
+    account's placeholder (policies.ACCOUNT), the default when the spec names no perimeter.
+    """
+
+    org_id: str | None
+    accounts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Firewall:
+    """Route 53 Resolver DNS Firewall: these domains resolve; everything else is blocked or alerted."""
+
+    allowed: tuple[str, ...]
+    mode: str  # "block" | "alert"
+
+
+@dataclass(frozen=True)
+class Logging:
+    """Where the network's logs go: retention, encryption, DNS query logs."""
+
+    retention_days: int
+    kms_key: str | None  # the spec's own key ARN; None: netspec creates one
+    dns_query_logs: bool
 
 
 @dataclass(frozen=True)
@@ -117,6 +148,15 @@ class Network:
     workloads: tuple[str, ...] = ()
     implied_buckets: tuple[ImpliedBucket, ...] = ()
     group_traffic: tuple[GroupTraffic, ...] = ()
+    perimeter: Perimeter = Perimeter(None, ())
+    logging: Logging = Logging(365, None, False)
+    firewall: Firewall | None = None
+    bucket_policy_exceptions: tuple[str, ...] = ()
+
+    @property
+    def encrypts_logs_itself(self) -> bool:
+        """netspec creates the KMS key: some log group exists and the spec names no key."""
+        return (self.flow_logs is not None or self.logging.dns_query_logs) and self.logging.kms_key is None
 
     @property
     def gateway_endpoints(self) -> tuple[Endpoint, ...]:

@@ -15,7 +15,6 @@ from .findings import Finding, has_errors, sort_findings
 from .loader import Document, load_bytes
 from .model import Network
 from .render import RenderOptions, render_module
-from .render.endpoints import endpoint_policy_json
 from .rules import run_rules
 from .schema import check_schema
 
@@ -49,10 +48,9 @@ def check_document(doc: Document) -> list[Finding]:
 def _policy_limits(doc: Document, network: Network) -> list[Finding]:
     findings = []
     for endpoint in network.endpoints:
-        policy = endpoint_policy_json(network, endpoint)
-        if policy is None:
+        if endpoint.policy is None:
             continue
-        length = policies.deployed_length(policy)
+        length = policies.deployed_length(policies.to_json(endpoint.policy))
         if length > policies.MAX_ENDPOINT_POLICY_CHARS:
             pointer = ("buckets",) if endpoint.service.key == "s3" else ("services",)
             findings.append(code("NS301").at(

@@ -30,7 +30,7 @@ OVERRIDE_FILE = "emulator_override.tf.json"
 
 # Every service the aws provider may call for a netspec module. Only ec2, sts, iam and logs
 # are called today; the rest are listed so that a future resource using them stays local.
-EMULATED_SERVICES = ("ec2", "sts", "iam", "logs", "s3", "cloudwatch", "kms", "ssm", "sagemaker",
+EMULATED_SERVICES = ("ec2", "sts", "iam", "logs", "s3", "cloudwatch", "kms", "ssm", "sagemaker", "route53resolver",
                      "dynamodb", "ecr", "secretsmanager")
 
 # Variables that could route a call somewhere else or pick up real credentials.

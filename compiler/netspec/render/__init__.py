@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..model import Network
+from .dns import dns
+from .encryption import encryption
 from .endpoints import endpoints
 from .flow_logs import flow_logs
 from .outputs import outputs
@@ -41,6 +43,8 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec("security_groups.tf.json", security_groups),
     FileSpec("endpoints.tf.json", endpoints),
     FileSpec("flow_logs.tf.json", flow_logs, lambda n, o: n.flow_logs is not None),
+    FileSpec("dns.tf.json", dns, lambda n, o: n.logging.dns_query_logs or n.firewall is not None),
+    FileSpec("encryption.tf.json", encryption, lambda n, o: n.encrypts_logs_itself),
     FileSpec("outputs.tf.json", outputs),
 )
 

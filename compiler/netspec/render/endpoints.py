@@ -24,10 +24,8 @@ from .tf import Body, literal, ref, resources, tags
 _ZONE = re.compile(r"[a-z0-9-]+")
 
 
-def endpoint_policy_json(network: Network, endpoint: Endpoint) -> str | None:
-    if not endpoint.service.accepts_policy:
-        return None
-    return policies.to_json(policies.endpoint_policy(network, endpoint.service.key))
+def endpoint_policy_json(endpoint: Endpoint) -> str | None:
+    return None if endpoint.policy is None else policies.to_json(endpoint.policy)
 
 
 def _zone_list(zones: list[str]) -> str:
@@ -78,7 +76,7 @@ def _endpoint(network: Network, endpoint: Endpoint) -> Body:
         "vpc_endpoint_type": endpoint.service.endpoint_type.value,
         "tags": tags(network, f"{network.name}-{endpoint.service.key}"),
     }
-    policy = endpoint_policy_json(network, endpoint)
+    policy = endpoint_policy_json(endpoint)
     if endpoint.is_gateway:
         body["route_table_ids"] = [ref(names.route_table(s), "id") for s in network.subnets]
     else:

@@ -46,6 +46,10 @@ _LABELS = {"terraform": 0, "locals": 0, "provider": 1, "variable": 1, "output": 
 # objects there is that many blocks (`precondition`).
 _NESTED_BLOCKS = {"terraform": frozenset({"required_providers"}), "resource": frozenset({"lifecycle"}),
                   "lifecycle": frozenset({"precondition"})}
+# Nested blocks that only a resource type has (its schema says so; JSON cannot): a JSON list of
+# objects there is that many blocks. aws_default_security_group's `ingress = []` is, by contrast,
+# an attribute ("attributes as blocks"), and stays one.
+_NESTED_BY_TYPE = {"aws_default_network_acl": frozenset({"ingress", "egress"})}
 # Arguments whose JSON string is one interpolation, `${EXPR}`, written bare (`condition = EXPR`):
 # Terraform takes a template that is a single interpolation as the expression's own value.
 _SINGLE_EXPRESSIONS = {"precondition": frozenset({"condition"})}
@@ -93,7 +97,7 @@ def module_text(document: dict[str, Any]) -> str:
             raise ValueError(f"top-level {kind!r} is not a block netspec translates")
         for labels, block_body in _labelled(kind, content, _LABELS[kind]):
             comments: list[str] = []
-            block = _block_body(kind, block_body, comments)
+            block = _block_body(kind, block_body, comments, labels[0] if kind == "resource" else "")
             for label in reversed(labels):
                 block = {_quoted(_checked_label(label)): block}
             text = hcl2.dumps({kind: [block]}, deserializer_options=_DESERIALIZER, formatter_options=_FORMATTER)
@@ -114,7 +118,7 @@ def _labelled(kind: str, content: Any, depth: int, labels: tuple[str, ...] = ())
     return [pair for label, inner in content.items() for pair in _labelled(kind, inner, depth - 1, labels + (label,))]
 
 
-def _block_body(kind: str, body: Any, comments: list[str]) -> dict[str, Any]:
+def _block_body(kind: str, body: Any, comments: list[str], rtype: str = "") -> dict[str, Any]:
     """A block body in hcl2's dict form; its `//` comments are collected into `comments`."""
     if not isinstance(body, dict):
         raise ValueError(f"{kind}: a block body must be an object")
@@ -123,7 +127,7 @@ def _block_body(kind: str, body: Any, comments: list[str]) -> dict[str, Any]:
     for name, value in body.items():
         if name == COMMENT_KEY:
             comments.append(str(value))
-        elif name in _NESTED_BLOCKS.get(kind, ()):
+        elif name in _NESTED_BLOCKS.get(kind, ()) or name in _NESTED_BY_TYPE.get(rtype, ()):
             bodies = value if isinstance(value, list) else [value]
             blocks[_checked_name(name)] = [_block_body(name, b, comments) for b in bodies]
         elif name in _SINGLE_EXPRESSIONS.get(kind, ()):

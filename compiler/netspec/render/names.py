@@ -19,6 +19,30 @@ FLOW_LOG_GROUP = "aws_cloudwatch_log_group.flow_logs"
 FLOW_LOG_ROLE = "aws_iam_role.flow_logs"
 FLOW_LOG_ROLE_POLICY = "aws_iam_role_policy.flow_logs"
 FLOW_LOG = "aws_flow_log.vpc"
+DEFAULT_ROUTE_TABLE = "aws_default_route_table.main"
+DEFAULT_NACL = "aws_default_network_acl.default"
+LOGS_KEY = "aws_kms_key.logs"
+LOGS_KEY_ALIAS = "aws_kms_alias.logs"
+DNS_LOG_GROUP = "aws_cloudwatch_log_group.dns_queries"
+QUERY_LOG_CONFIG = "aws_route53_resolver_query_log_config.vpc"
+QUERY_LOG_ASSOCIATION = "aws_route53_resolver_query_log_config_association.vpc"
+FIREWALL_ALLOWED = "aws_route53_resolver_firewall_domain_list.allowed"
+FIREWALL_EVERYTHING = "aws_route53_resolver_firewall_domain_list.everything"
+FIREWALL_RULE_GROUP = "aws_route53_resolver_firewall_rule_group.vpc"
+FIREWALL_ALLOW_RULE = "aws_route53_resolver_firewall_rule.allow_listed"
+FIREWALL_OTHER_RULE = "aws_route53_resolver_firewall_rule.everything_else"
+FIREWALL_ASSOCIATION = "aws_route53_resolver_firewall_rule_group_association.vpc"
+FIREWALL_CONFIG = "aws_route53_resolver_firewall_config.vpc"
+
+
+def flow_log_group_name(network_name: str) -> str:
+    return f"/netspec/{network_name}/vpc-flow-logs"
+
+
+def dns_log_group_name(network_name: str) -> str:
+    # Under /aws/vendedlogs/: CloudWatch Logs lets log deliveries (Route 53 Resolver query logs) write
+    # there with one account-wide resource policy entry, instead of one per log group.
+    return f"/aws/vendedlogs/netspec/{network_name}/dns-queries"
 
 
 def subnet(s: Subnet) -> str:

@@ -54,11 +54,21 @@ def outputs(network: Network) -> Body:
                                               ref(names.endpoint(s3), "prefix_list_id"))
         result["s3_bucket_policies"] = _output(
             "Bucket policy per listed bucket that denies any S3 access not arriving through this VPC's S3 endpoint "
-            "(aws:SourceVpce). Attach it to the bucket after checking no other access path is needed. "
+            "(aws:SourceVpce), except requests AWS services make themselves or on a caller's behalf "
+            "(aws:PrincipalIsAWSService, aws:ViaAWSService) and the spec's bucket_policy.exceptions. It also shuts "
+            "out administrators and the console outside the VPC: attach it only after checking no other access path "
+            "is needed, or name a break-glass role under bucket_policy.exceptions. "
             "Wildcard entries are left out: apply the policy to each concrete bucket they match.",
-            {literal(b.name): policies.to_json(policies.deny_outside_endpoint(arn_prefix, b, s3_id))
+            {literal(b.name): policies.to_json(policies.deny_outside_endpoint(
+                arn_prefix, b, s3_id, network.bucket_policy_exceptions))
              for b in network.buckets if not b.is_wildcard})
     if network.flow_logs is not None:
         result["flow_log_group_name"] = _output("CloudWatch log group receiving the VPC flow logs",
                                                 ref(names.FLOW_LOG_GROUP, "name"))
+    if network.logging.dns_query_logs:
+        result["dns_query_log_group_name"] = _output("CloudWatch log group receiving the VPC's DNS queries",
+                                                     ref(names.DNS_LOG_GROUP, "name"))
+    if network.encrypts_logs_itself:
+        result["logs_kms_key_arn"] = _output("KMS key encrypting the flow-log and DNS query-log groups",
+                                             ref(names.LOGS_KEY, "arn"))
     return {"output": result}

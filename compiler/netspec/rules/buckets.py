@@ -95,6 +95,24 @@ def invalid_bucket_name(view: SpecView, code: Code) -> Iterator[Finding]:
             yield code.at(view.doc.at(("buckets", i, "name")), f"bucket name {bucket['name']!r} {problem}")
 
 
+@rule("NS236")
+def writable_wildcard_without_owner(view: SpecView, code: Code) -> Iterator[Finding]:
+    for i, bucket in view.indexed("buckets"):
+        if bucket["name"].endswith("*") and "write" in bucket["access"] and "account" not in bucket:
+            yield code.at(view.doc.at(("buckets", i, "name")),
+                          f"wildcard {bucket['name']!r} with {bucket['access']} access and no `account`: the VPC "
+                          "could write to any account's bucket whose name matches")
+
+
+@rule("NS237")
+def wildcard_without_owner(view: SpecView, code: Code) -> Iterator[Finding]:
+    for i, bucket in view.indexed("buckets"):
+        if bucket["name"].endswith("*") and bucket["access"] == "read" and "account" not in bucket:
+            yield code.at(view.doc.at(("buckets", i, "name")),
+                          f"wildcard {bucket['name']!r} has no `account`: it reaches matching buckets of any owner "
+                          "inside the perimeter")
+
+
 @rule("NS235")
 def legacy_bucket_name(view: SpecView, code: Code) -> Iterator[Finding]:
     for i, bucket in view.indexed("buckets"):

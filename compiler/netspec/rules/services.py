@@ -99,6 +99,19 @@ def custom_options(view: SpecView, code: Code) -> Iterator[Finding]:
                               hint=f"remove `{option}`; `netspec services` shows what the catalog sets")
 
 
+@rule("NS241")
+def caller_only_policy(view: SpecView, code: Code) -> Iterator[Finding]:
+    if view.requirements is None:
+        return
+    for service, reasons, _ in view.requirements.services:
+        if service.accepts_policy and not service.resource_keys:
+            listed = next((i for i, name, _ in view.service_entries() if name == service.key), None)
+            where = view.doc.at(("services", listed)) if listed is not None else view.doc.key_at(("workloads",))
+            kind = "your own service" if service.custom else f"{service.summary}'s actions lack the resource keys"
+            yield code.at(where, f"the {service.key} endpoint policy can require only that the caller is inside the "
+                                 f"perimeter, not the resource ({kind})")
+
+
 @rule("NS205")
 def service_zones(view: SpecView, code: Code) -> Iterator[Finding]:
     zones = set(view.zones)
