@@ -37,7 +37,9 @@ def test_compile_writes_out_and_is_idempotent(project):
 
 def test_check_mode_reports_missing_stale_edited_and_obsolete(project):
     result = run_cli("compile", "--check", cwd=project)
-    assert result.returncode == 1 and "NS302" in result.stderr and "missing" in result.stderr
+    assert result.returncode == 1 and result.stdout.count("NS302") == 1, "one finding per module, not per file"
+    assert ("out/ds-team/endpoints.tf.json:1:1: NS302 out/ds-team/ is not what specs/ds-team.yaml compiles to: "
+            "endpoints.tf.json missing, flow_logs.tf.json missing,") in result.stdout
     assert not (project / "out").exists(), "--check writes nothing"
     assert run_cli("compile", cwd=project).returncode == 0
     assert run_cli("compile", "--check", cwd=project).returncode == 0
@@ -45,12 +47,34 @@ def test_check_mode_reports_missing_stale_edited_and_obsolete(project):
     vpc = out / "vpc.tf.json"
     vpc.write_text(vpc.read_text().replace("10.2.0.0/16", "10.9.0.0/16"))
     edited = run_cli("compile", "--check", cwd=project)
-    assert edited.returncode == 1 and "out/ds-team/vpc.tf.json:1:1: NS302 hand-edited" in edited.stderr
+    assert edited.returncode == 1
+    assert "out/ds-team/vpc.tf.json:1:1: NS302 out/ds-team/ is not what specs/ds-team.yaml compiles to: " \
+           "vpc.tf.json hand-edited\n" in edited.stdout
     (project / "specs" / "ds-team.yaml").write_text(BASE_SPEC + "flow_logs: false\n")
     stale = run_cli("compile", "--check", cwd=project)
-    assert "stale" in stale.stderr and "flow_logs.tf.json:1:1: NS302 obsolete" in stale.stderr
+    assert stale.stdout.count("NS302") == 1
+    assert "endpoints.tf.json stale, outputs.tf.json stale," in stale.stdout
+    assert "vpc.tf.json stale, flow_logs.tf.json obsolete\n" in stale.stdout
     assert run_cli("compile", cwd=project).returncode == 0
     assert not (out / "flow_logs.tf.json").exists(), "a file dropped from the output is removed"
+
+
+def test_check_diff_prints_a_unified_diff_of_what_would_change(project):
+    assert run_cli("compile", cwd=project).returncode == 0
+    before = snapshot(project / "out")
+    (project / "specs" / "ds-team.yaml").write_text(BASE_SPEC.replace("access: read", "access: read-write"))
+    result = run_cli("compile", "--check", "--diff", cwd=project)
+    assert result.returncode == 1 and snapshot(project / "out") == before, "--diff writes nothing"
+    assert "--- a/out/ds-team/endpoints.tf.json\n+++ b/out/ds-team/endpoints.tf.json\n@@ " in result.stdout
+    added = [line for line in result.stdout.splitlines() if line.startswith("+ ")]
+    removed = [line for line in result.stdout.splitlines() if line.startswith("- ")]
+    assert any('"policy"' in line and "ReadWriteListedBuckets" in line for line in added)
+    assert any('"policy"' in line and "ReadListedBuckets" in line for line in removed)
+    assert result.stdout.count("NS302") == 1
+    assert run_cli("compile", "--diff", "--format", "json", cwd=project).returncode == 2, "a diff would break JSON"
+    assert run_cli("compile", cwd=project).returncode == 0
+    clean = run_cli("compile", "--check", "--diff", cwd=project)
+    assert clean.returncode == 0 and clean.stdout == ""
 
 
 def test_failed_spec_leaves_out_untouched(project):
@@ -60,8 +84,8 @@ def test_failed_spec_leaves_out_untouched(project):
     (project / "specs" / "ds-team.yaml").write_text(BASE_SPEC.replace("cidr: 10.2.0.0/16", "cidr: 10.2.0.0/33") + "colour: red\n")
     result = run_cli("compile", cwd=project)
     assert result.returncode == 1
-    assert "specs/ds-team.yaml:4:7: NS104" in result.stderr and "specs/ds-team.yaml:12:1: NS101" in result.stderr
-    assert "hint:" in result.stderr and "Traceback" not in result.stderr
+    assert "specs/ds-team.yaml:4:7: NS104" in result.stdout and "specs/ds-team.yaml:12:1: NS101" in result.stdout
+    assert "hint:" in result.stdout and "Traceback" not in result.stderr
     assert snapshot(out) == before
 
 
@@ -85,7 +109,7 @@ def test_user_file_where_netspec_would_write_is_refused(project):
     out.mkdir(parents=True)
     (out / "vpc.tf.json").write_text('{"resource": {}}\n')
     result = run_cli("compile", cwd=project)
-    assert result.returncode == 1 and "NS303" in result.stderr
+    assert result.returncode == 1 and "NS303" in result.stdout
     assert (out / "vpc.tf.json").read_text() == '{"resource": {}}\n'
     assert not (out / "versions.tf.json").exists(), "nothing of that spec is written"
 
@@ -97,7 +121,7 @@ def test_several_specs_one_bad_one_good(project):
     report = json.loads(result.stdout)
     assert {f["code"] for f in report["findings"]} == {"NS102"}
     assert all(f["path"] == "specs/broken.yaml" for f in report["findings"])
-    assert report["summary"] == {"specs": 2, "errors": 3, "warnings": 0}  # region, cidr, azs
+    assert report["summary"] == {"specs": 2, "errors": 3, "warnings": 0, "suppressed": 0}  # region, cidr, azs
     assert (project / "out" / "ds-team" / "vpc.tf.json").exists(), "the good spec is still compiled"
     assert not (project / "out" / "broken").exists()
 
@@ -106,8 +130,8 @@ def test_duplicate_names_across_specs(project):
     shutil.copy(project / "specs" / "ds-team.yaml", project / "specs" / "copy.yaml")
     result = run_cli("compile", cwd=project)
     assert result.returncode == 1
-    assert "specs/copy.yaml:2:7: NS250 name 'ds-team' is also used by specs/ds-team.yaml" in result.stderr
-    assert "specs/ds-team.yaml:2:7: NS250" in result.stderr
+    assert "specs/copy.yaml:2:7: NS250 name 'ds-team' is also used by specs/ds-team.yaml" in result.stdout
+    assert "specs/ds-team.yaml:2:7: NS250" in result.stdout
     assert not (project / "out").exists(), "neither spec is written"
 
 
@@ -119,9 +143,9 @@ def test_overlapping_blocks_across_specs_in_one_region(project):
     result = run_cli("validate", cwd=project)
     assert result.returncode == 0, "a warning: both networks still compile"
     assert ("specs/ds-team.yaml:4:7: NS251 warning: 10.2.0.0/16 overlaps 10.2.128.0/17 of other-team "
-            "(specs/other.yaml) in us-east-1") in result.stderr
-    assert "see also specs/other.yaml:4:7" in result.stderr
-    assert "specs/other.yaml:4:7: NS251" in result.stderr and "far-team" not in result.stderr
+            "(specs/other.yaml) in us-east-1") in result.stdout
+    assert "see also specs/other.yaml:4:7" in result.stdout
+    assert "specs/other.yaml:4:7: NS251" in result.stdout and "far-team" not in result.stdout
     assert run_cli("validate", "--strict", cwd=project).returncode == 1
 
 
@@ -135,7 +159,7 @@ def test_exit_codes_for_usage_errors(project):
 def test_validate_writes_nothing_and_warnings_pass_unless_strict(project):
     (project / "specs" / "ds-team.yaml").write_text(BASE_SPEC + "subnets:\n  us-east-1a: 10.2.1.0/27\n  us-east-1b: 10.2.2.0/24\n")
     result = run_cli("validate", cwd=project)
-    assert result.returncode == 0 and "NS215 warning:" in result.stderr
+    assert result.returncode == 0 and "NS215 warning:" in result.stdout
     assert run_cli("validate", "--strict", cwd=project).returncode == 1
     assert not (project / "out").exists()
 
@@ -198,12 +222,12 @@ def test_unreadable_spec_and_unwritable_out_are_io_errors(project):
         # root reads and writes regardless of modes; use a folder where a file is expected instead
         (project / "out").write_text("not a folder")
         result = run_cli("compile", cwd=project)
-        assert result.returncode == 2 and "NS305 cannot write the module" in result.stderr
+        assert result.returncode == 2 and "NS305 cannot write the module" in result.stdout
         assert (project / "out").read_text() == "not a folder"
     else:
         (project / "specs" / "ds-team.yaml").chmod(0)
         result = run_cli("compile", cwd=project)
-        assert result.returncode == 2 and "NS304" in result.stderr
+        assert result.returncode == 2 and "NS304" in result.stdout
     assert "Traceback" not in result.stderr
 
 

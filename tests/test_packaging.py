@@ -39,4 +39,4 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path):
     assert (work / "out" / "ds-team" / "endpoints.tf.json").is_file()
     (work / "specs" / "team.yaml").write_text("netspec: 1\n")
     bad = subprocess.run([str(netspec), "validate"], cwd=work, text=True, capture_output=True)
-    assert bad.returncode == 1 and "NS102" in bad.stderr
+    assert bad.returncode == 1 and "NS102" in bad.stdout
