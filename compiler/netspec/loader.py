@@ -44,6 +44,8 @@ class Document:
     key_marks: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
     # Values already reported by the loader (NS008); later checks stay quiet about them.
     flagged: frozenset[Pointer] = frozenset()
+    # Parts taken out because their shape was invalid (see partial.py); empty for a schema-valid spec.
+    pruned: frozenset[Pointer] = frozenset()
 
     def at(self, pointer: Pointer) -> Location:
         """Location of a value; its key, or the nearest existing ancestor, when it is absent."""

@@ -12,7 +12,7 @@ import functools
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import jsonschema
 from jsonschema.exceptions import ValidationError
@@ -148,14 +148,25 @@ def check_schema(doc: Document) -> list[Finding]:
     return check_against(doc, validator())
 
 
+def spec_errors(doc: Document) -> list[ValidationError]:
+    """The spec's schema errors, for `findings_for` and for taking the invalid parts out (partial.py)."""
+    return list(validator().iter_errors(doc.data))
+
+
 def check_against(doc: Document, checker: jsonschema.Draft202012Validator, *,
                   codes: Mapping[str, str] | None = None) -> list[Finding]:
     """Every violation of `checker`'s schema in a located document (a spec, or a config file).
 
     `codes` renames the spec's codes for another kind of document (NS101 -> NS402, ...).
     """
+    return findings_for(checker.iter_errors(doc.data), doc, codes=codes)
+
+
+def findings_for(errors: Iterable[ValidationError], doc: Document, *,
+                 codes: Mapping[str, str] | None = None) -> list[Finding]:
+    """Located findings for schema errors of `doc`."""
     findings: list[Finding] = []
-    for error in checker.iter_errors(doc.data):
+    for error in errors:
         for pointer, message, code_id, hint, on_key in _format(error, doc):
             if pointer in doc.flagged:
                 continue  # the loader already explained this value (NS008)
