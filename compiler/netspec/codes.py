@@ -24,10 +24,10 @@ class Code:
     severity: Severity = Severity.ERROR
 
     def at(self, location: Location, message: str, *, hint: str | None = None,
-           related: tuple[Location, ...] = ()) -> Finding:
+           related: tuple[Location, ...] = (), excerpt: str = "") -> Finding:
         return Finding(location=location, code=self.code, message=message,
                        hint=self.hint if hint is None else hint,
-                       severity=self.severity, related=related)
+                       severity=self.severity, related=related, excerpt=excerpt)
 
 
 _W = Severity.WARNING
