@@ -24,6 +24,9 @@ What needs care, and why:
 * Meta-arguments whose JSON strings are expressions rather than templates
   (depends_on, lifecycle, provider, ...) are refused instead of guessed: netspec
   writes none of them.
+* The text is what `terraform fmt` makes of it, byte for byte (a test runs
+  `terraform fmt -check`): `_aligned` lines up the `=` of consecutive one-line
+  attributes the way terraform's formatter (hclwrite) does.
 """
 
 from __future__ import annotations
@@ -101,7 +104,7 @@ def module_text(document: dict[str, Any]) -> str:
             # string spans lines (newlines are escaped), so trimming lines is safe.
             text = "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n"))
             text = re.sub(r"\n{3,}", "\n\n", text)  # hcl2 leaves two blank lines between repeated blocks
-            sections.append("".join(_comment(c) for c in comments) + text + "\n")
+            sections.append("".join(_comment(c) for c in comments) + _aligned(text) + "\n")
     return "\n".join(sections)
 
 
@@ -219,3 +222,65 @@ def _checked_label(label: str) -> str:
 
 def _comment(text: str) -> str:
     return "".join(f"# {line}".rstrip() + "\n" for line in text.splitlines() or [""])
+
+
+_LEAD = re.compile(r'( *)("(?:[^"\\]|\\.)*"|[A-Za-z0-9_-]+) *=(?!=)')
+_BRACKETS = {"{": 1, "[": 1, "(": 1, "}": -1, "]": -1, ")": -1}
+
+
+def _net_brackets(expression: str) -> int:
+    """Brackets an expression opens and does not close, outside its quoted strings."""
+    net, in_string, index = 0, False, 0
+    while index < len(expression):
+        char = expression[index]
+        if in_string:
+            if char == "\\":
+                index += 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        else:
+            net += _BRACKETS.get(char, 0)
+        index += 1
+    return net
+
+
+def _assignment(line: str) -> tuple[str, str] | None:
+    """(lead, value) of a one-line attribute or object entry (`  key = value`), else None.
+
+    As in hclwrite's formatter, an attribute whose value opens a bracket it does not close
+    on the same line is no assignment for alignment: it ends the run of aligned lines.
+    """
+    match = _LEAD.match(line)
+    if not match:
+        return None
+    value = line[match.end():].strip()
+    if _net_brackets(value) != 0:
+        return None
+    return match.group(1) + match.group(2), value
+
+
+def _aligned(text: str) -> str:
+    """Each run of consecutive one-line assignments with its `=` in one column: one space
+    after the longest lead (indentation and key, counted in characters), one after `=`."""
+    lines = text.split("\n")
+    parsed = [_assignment(line) for line in lines]
+    for i, line in enumerate(lines):
+        opener = _LEAD.match(line) if parsed[i] is None else None
+        if opener:  # `key = [` or `key = {`: one space each side of `=`, as terraform fmt leaves it
+            lines[i] = f"{opener.group(1)}{opener.group(2)} = {line[opener.end():].strip()}"
+    start = 0
+    while start < len(lines):
+        if parsed[start] is None:
+            start += 1
+            continue
+        end = start
+        while end < len(lines) and parsed[end] is not None:
+            end += 1
+        width = max(len(parsed[i][0]) for i in range(start, end))  # type: ignore[index]
+        for i in range(start, end):
+            lead, value = parsed[i]  # type: ignore[misc]
+            lines[i] = f"{lead}{' ' * (width - len(lead))} = {value}"
+        start = end
+    return "\n".join(lines)
