@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from netspec import compile_text
+
 from conftest import BASE_SPEC, ROOT, run_cli
 
 
@@ -189,6 +191,36 @@ def test_rules_reference_is_current():
 def test_out_is_current_for_the_repository_specs():
     result = run_cli("compile", "--check")
     assert result.returncode == 0, result.stderr
+
+
+def test_init_refers_to_a_schema_copy_that_works_on_every_clone(tmp_path):
+    """No absolute or site-packages path: a relative one to a copy committed with the specs."""
+    created = run_cli("init", "ds-beijing", "--region", "cn-north-1", cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    spec = tmp_path / "specs" / "ds-beijing.yaml"
+    assert spec.read_text().splitlines()[0] == "# yaml-language-server: $schema=netspec.schema.json"
+    copy = tmp_path / "specs" / "netspec.schema.json"
+    assert json.loads(copy.read_text()) == json.loads((ROOT / "schemas" / "netspec.schema.json").read_text())
+    assert "wrote specs/netspec.schema.json" in created.stderr
+    checked = run_cli("validate", "--strict", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout
+    assert "1 spec(s) checked" in checked.stderr, "the schema copy is not mistaken for a spec"
+    copy.write_text("{}")
+    refreshed = run_cli("schema", "--write", cwd=tmp_path)
+    assert refreshed.returncode == 0 and "specs/netspec.schema.json: written" in refreshed.stderr
+    assert json.loads(copy.read_text()) == json.loads((ROOT / "schemas" / "netspec.schema.json").read_text())
+    assert "already current" in run_cli("schema", "--write", cwd=tmp_path).stderr
+
+
+def test_scaffold_validates_in_every_region():
+    """`init --region R` for every region netspec knows: the spec validates with no finding at all."""
+    from netspec import regions
+    from netspec.scaffold import scaffold
+    for name, region in regions.REGIONS.items():
+        result = compile_text(scaffold("ds-team", name, "netspec.schema.json"), f"{name}.yaml")
+        assert result.findings == () and result.files, (name, [(f.code, f.message) for f in result.findings])
+        if region.partition == "aws-cn":
+            assert "logs (CloudWatch Logs) is left out" in scaffold("ds-team", name, "x")
 
 
 def test_init_scaffolds_a_spec_that_compiles(tmp_path):

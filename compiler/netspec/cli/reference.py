@@ -5,23 +5,44 @@ from __future__ import annotations
 import enum
 import json
 import sys
+from pathlib import Path
+from typing import Optional
 
 import typer
 
 from .. import catalog
 from ..codes import CODES
 from ..schema import schema_text
+from .common import ConfigOpt, settings_for
 
 
-def schema_command(markdown: bool = typer.Option(False, "--markdown", help="Print docs/spec.md, the reference generated from it.")) -> None:
+def schema_command(
+    markdown: bool = typer.Option(False, "--markdown", help="Print docs/spec.md, the reference generated from it."),
+    write: bool = typer.Option(False, "--write", help="Write (refresh) the repository's schema copy that specs "
+                                                      "made by `netspec init` point editors at."),
+    specs: Optional[Path] = typer.Option(None, "--specs", show_default=False,
+                                         help="With --write: the specs folder (default: the configuration's, else specs/)."),
+    config_file: Optional[Path] = ConfigOpt,
+) -> None:
     """Print the JSON Schema of the spec format (for editors and other tools).
 
     Examples:
 
       netspec schema > netspec.schema.json
 
+      netspec schema --write          # refresh specs/netspec.schema.json after upgrading netspec
+
       netspec schema --markdown > docs/spec.md
     """
+    if write:
+        from ..findings import display_path
+        from .init import schema_copy, write_schema
+        settings = settings_for(config_file=config_file)
+        folder = specs or next((p for p in settings.specs if p.suffix not in (".yaml", ".yml")), settings.root / "specs")
+        target = schema_copy(settings, folder)
+        changed = write_schema(target)
+        sys.stderr.write(f"{display_path(target)}: {'written' if changed else 'already current'}\n")
+        return
     if markdown:
         from ..schema import schema
         from ..specdoc import spec_reference
