@@ -26,7 +26,9 @@ What needs care, and why:
   writes none of them.
 * The text is what `terraform fmt` makes of it, byte for byte (a test runs
   `terraform fmt -check`): `_aligned` lines up the `=` of consecutive one-line
-  attributes the way terraform's formatter (hclwrite) does.
+  attributes the way terraform's formatter (hclwrite) does, and a single-expression
+  argument (a precondition's `condition`) keeps netspec's own expression text, which
+  hcl2 would respace (`[ for`).
 """
 
 from __future__ import annotations
@@ -96,7 +98,8 @@ def module_text(document: dict[str, Any]) -> str:
             raise ValueError(f"top-level {kind!r} is not a block netspec translates")
         for labels, block_body in _labelled(kind, content, _LABELS[kind]):
             comments: list[str] = []
-            block = _block_body(kind, block_body, comments)
+            expressions: list[str] = []
+            block = _block_body(kind, block_body, comments, expressions)
             for label in reversed(labels):
                 block = {_quoted(_checked_label(label)): block}
             text = hcl2.dumps({kind: [block]}, deserializer_options=_DESERIALIZER, formatter_options=_FORMATTER)
@@ -104,7 +107,11 @@ def module_text(document: dict[str, Any]) -> str:
             # string spans lines (newlines are escaped), so trimming lines is safe.
             text = "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n"))
             text = re.sub(r"\n{3,}", "\n\n", text)  # hcl2 leaves two blank lines between repeated blocks
-            sections.append("".join(_comment(c) for c in comments) + _aligned(text) + "\n")
+            text = _aligned(text)
+            for index, expression in enumerate(expressions):
+                # netspec's own expression text, as written (hcl2 would respace it: `[ for`).
+                text = text.replace(_placeholder(index), expression, 1)
+            sections.append("".join(_comment(c) for c in comments) + text + "\n")
     return "\n".join(sections)
 
 
@@ -117,7 +124,11 @@ def _labelled(kind: str, content: Any, depth: int, labels: tuple[str, ...] = ())
     return [pair for label, inner in content.items() for pair in _labelled(kind, inner, depth - 1, labels + (label,))]
 
 
-def _block_body(kind: str, body: Any, comments: list[str]) -> dict[str, Any]:
+def _placeholder(index: int) -> str:
+    return f"__netspec_expression_{index}__"
+
+
+def _block_body(kind: str, body: Any, comments: list[str], expressions: list[str]) -> dict[str, Any]:
     """A block body in hcl2's dict form; its `//` comments are collected into `comments`."""
     if not isinstance(body, dict):
         raise ValueError(f"{kind}: a block body must be an object")
@@ -128,9 +139,10 @@ def _block_body(kind: str, body: Any, comments: list[str]) -> dict[str, Any]:
             comments.append(str(value))
         elif name in _NESTED_BLOCKS.get(kind, ()):
             bodies = value if isinstance(value, list) else [value]
-            blocks[_checked_name(name)] = [_block_body(name, b, comments) for b in bodies]
+            blocks[_checked_name(name)] = [_block_body(name, b, comments, expressions) for b in bodies]
         elif name in _SINGLE_EXPRESSIONS.get(kind, ()):
-            attributes[_checked_name(name)] = _single_expression(value)
+            expressions.append(_single_expression(value)[2:-1])
+            attributes[_checked_name(name)] = "${" + _placeholder(len(expressions) - 1) + "}"
         elif name in _EXPRESSION_ARGUMENTS.get(kind, ()):
             raise ValueError(f"{kind}: {name!r} holds expressions in JSON, not templates; not translated")
         else:
