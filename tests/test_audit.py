@@ -411,7 +411,8 @@ def test_cli_exit_codes_and_json(copy_of, tmp_path):
     assert report["findings"][0]["path"].endswith("vpc.tf.json") and report["summary"]["errors"] == 1
 
     text = run_cli("audit", str(module))
-    assert text.returncode == 1 and "NS510" in text.stderr and "vpc.tf.json:" in text.stderr
+    assert text.returncode == 1 and "NS510" in text.stdout and "vpc.tf.json:" in text.stdout
+    assert text.stderr == "1 module(s) audited: 1 error(s), 0 warning(s)\n"
 
     missing = run_cli("audit", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "no such file" in missing.stderr

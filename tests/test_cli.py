@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from netspec import compile_text
+
 from conftest import BASE_SPEC, ROOT, run_cli
 
 
@@ -37,7 +39,10 @@ def test_compile_writes_out_and_is_idempotent(project):
 
 def test_check_mode_reports_missing_stale_edited_and_obsolete(project):
     result = run_cli("compile", "--check", cwd=project)
-    assert result.returncode == 1 and "NS302" in result.stderr and "missing" in result.stderr
+    assert result.returncode == 1 and result.stdout.count("NS302") == 1, "one finding per module, not per file"
+    assert ("out/ds-team/dns.tf.json:1:1: NS302 out/ds-team/ is not what specs/ds-team.yaml compiles to: "
+            "dns.tf.json missing, encryption.tf.json missing, endpoints.tf.json missing, flow_logs.tf.json missing,"
+            ) in result.stdout
     assert not (project / "out").exists(), "--check writes nothing"
     assert run_cli("compile", cwd=project).returncode == 0
     assert run_cli("compile", "--check", cwd=project).returncode == 0
@@ -45,12 +50,34 @@ def test_check_mode_reports_missing_stale_edited_and_obsolete(project):
     vpc = out / "vpc.tf.json"
     vpc.write_text(vpc.read_text().replace("10.2.0.0/16", "10.9.0.0/16"))
     edited = run_cli("compile", "--check", cwd=project)
-    assert edited.returncode == 1 and "out/ds-team/vpc.tf.json:1:1: NS302 hand-edited" in edited.stderr
+    assert edited.returncode == 1
+    assert "out/ds-team/vpc.tf.json:1:1: NS302 out/ds-team/ is not what specs/ds-team.yaml compiles to: " \
+           "vpc.tf.json hand-edited\n" in edited.stdout
     (project / "specs" / "ds-team.yaml").write_text(BASE_SPEC + "flow_logs: false\n")
     stale = run_cli("compile", "--check", cwd=project)
-    assert "stale" in stale.stderr and "flow_logs.tf.json:1:1: NS302 obsolete" in stale.stderr
+    assert stale.stdout.count("NS302") == 1
+    assert "endpoints.tf.json stale, outputs.tf.json stale," in stale.stdout
+    assert "vpc.tf.json stale, flow_logs.tf.json obsolete\n" in stale.stdout
     assert run_cli("compile", cwd=project).returncode == 0
     assert not (out / "flow_logs.tf.json").exists(), "a file dropped from the output is removed"
+
+
+def test_check_diff_prints_a_unified_diff_of_what_would_change(project):
+    assert run_cli("compile", cwd=project).returncode == 0
+    before = snapshot(project / "out")
+    (project / "specs" / "ds-team.yaml").write_text(BASE_SPEC.replace("access: read", "access: read-write"))
+    result = run_cli("compile", "--check", "--diff", cwd=project)
+    assert result.returncode == 1 and snapshot(project / "out") == before, "--diff writes nothing"
+    assert "--- a/out/ds-team/endpoints.tf.json\n+++ b/out/ds-team/endpoints.tf.json\n@@ " in result.stdout
+    added = [line for line in result.stdout.splitlines() if line.startswith("+ ")]
+    removed = [line for line in result.stdout.splitlines() if line.startswith("- ")]
+    assert any('"policy"' in line and "ReadWriteBucketsInAccountPerimeter" in line for line in added)
+    assert any('"policy"' in line and "ReadBucketsInAccountPerimeter" in line for line in removed)
+    assert result.stdout.count("NS302") == 1
+    assert run_cli("compile", "--diff", "--format", "json", cwd=project).returncode == 2, "a diff would break JSON"
+    assert run_cli("compile", cwd=project).returncode == 0
+    clean = run_cli("compile", "--check", "--diff", cwd=project)
+    assert clean.returncode == 0 and clean.stdout == ""
 
 
 def test_failed_spec_leaves_out_untouched(project):
@@ -60,8 +87,8 @@ def test_failed_spec_leaves_out_untouched(project):
     (project / "specs" / "ds-team.yaml").write_text(BASE_SPEC.replace("cidr: 10.2.0.0/16", "cidr: 10.2.0.0/33") + "colour: red\n")
     result = run_cli("compile", cwd=project)
     assert result.returncode == 1
-    assert "specs/ds-team.yaml:4:7: NS104" in result.stderr and "specs/ds-team.yaml:12:1: NS101" in result.stderr
-    assert "hint:" in result.stderr and "Traceback" not in result.stderr
+    assert "specs/ds-team.yaml:4:7: NS104" in result.stdout and "specs/ds-team.yaml:12:1: NS101" in result.stdout
+    assert "hint:" in result.stdout and "Traceback" not in result.stderr
     assert snapshot(out) == before
 
 
@@ -85,7 +112,7 @@ def test_user_file_where_netspec_would_write_is_refused(project):
     out.mkdir(parents=True)
     (out / "vpc.tf.json").write_text('{"resource": {}}\n')
     result = run_cli("compile", cwd=project)
-    assert result.returncode == 1 and "NS303" in result.stderr
+    assert result.returncode == 1 and "NS303" in result.stdout
     assert (out / "vpc.tf.json").read_text() == '{"resource": {}}\n'
     assert not (out / "versions.tf.json").exists(), "nothing of that spec is written"
 
@@ -95,9 +122,10 @@ def test_several_specs_one_bad_one_good(project):
     result = run_cli("compile", "--format", "json", cwd=project)
     assert result.returncode == 1
     report = json.loads(result.stdout)
-    assert {f["code"] for f in report["findings"]} == {"NS102"}
+    # The schema's missing region, cidr and azs, and (rules run despite schema errors) NS226: nothing to reach.
+    assert sorted(f["code"] for f in report["findings"]) == ["NS102", "NS102", "NS102", "NS226"]
     assert all(f["path"] == "specs/broken.yaml" for f in report["findings"])
-    assert report["summary"] == {"specs": 2, "errors": 3, "warnings": 0}  # region, cidr, azs
+    assert report["summary"] == {"specs": 2, "errors": 4, "warnings": 0, "suppressed": 0}
     assert (project / "out" / "ds-team" / "vpc.tf.json").exists(), "the good spec is still compiled"
     assert not (project / "out" / "broken").exists()
 
@@ -106,8 +134,8 @@ def test_duplicate_names_across_specs(project):
     shutil.copy(project / "specs" / "ds-team.yaml", project / "specs" / "copy.yaml")
     result = run_cli("compile", cwd=project)
     assert result.returncode == 1
-    assert "specs/copy.yaml:2:7: NS250 name 'ds-team' is also used by specs/ds-team.yaml" in result.stderr
-    assert "specs/ds-team.yaml:2:7: NS250" in result.stderr
+    assert "specs/copy.yaml:2:7: NS250 name 'ds-team' is also used by specs/ds-team.yaml" in result.stdout
+    assert "specs/ds-team.yaml:2:7: NS250" in result.stdout
     assert not (project / "out").exists(), "neither spec is written"
 
 
@@ -119,9 +147,9 @@ def test_overlapping_blocks_across_specs_in_one_region(project):
     result = run_cli("validate", cwd=project)
     assert result.returncode == 0, "a warning: both networks still compile"
     assert ("specs/ds-team.yaml:4:7: NS251 warning: 10.2.0.0/16 overlaps 10.2.128.0/17 of other-team "
-            "(specs/other.yaml) in us-east-1") in result.stderr
-    assert "see also specs/other.yaml:4:7" in result.stderr
-    assert "specs/other.yaml:4:7: NS251" in result.stderr and "far-team" not in result.stderr
+            "(specs/other.yaml) in us-east-1") in result.stdout
+    assert "see also specs/other.yaml:4:7" in result.stdout
+    assert "specs/other.yaml:4:7: NS251" in result.stdout and "far-team" not in result.stdout
     assert run_cli("validate", "--strict", cwd=project).returncode == 1
 
 
@@ -135,7 +163,7 @@ def test_exit_codes_for_usage_errors(project):
 def test_validate_writes_nothing_and_warnings_pass_unless_strict(project):
     (project / "specs" / "ds-team.yaml").write_text(BASE_SPEC + "subnets:\n  us-east-1a: 10.2.1.0/27\n  us-east-1b: 10.2.2.0/24\n")
     result = run_cli("validate", cwd=project)
-    assert result.returncode == 0 and "NS215 warning:" in result.stderr
+    assert result.returncode == 0 and "NS215 warning:" in result.stdout
     assert run_cli("validate", "--strict", cwd=project).returncode == 1
     assert not (project / "out").exists()
 
@@ -165,6 +193,36 @@ def test_rules_reference_is_current():
 def test_out_is_current_for_the_repository_specs():
     result = run_cli("compile", "--check")
     assert result.returncode == 0, result.stderr
+
+
+def test_init_refers_to_a_schema_copy_that_works_on_every_clone(tmp_path):
+    """No absolute or site-packages path: a relative one to a copy committed with the specs."""
+    created = run_cli("init", "ds-beijing", "--region", "cn-north-1", cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    spec = tmp_path / "specs" / "ds-beijing.yaml"
+    assert spec.read_text().splitlines()[0] == "# yaml-language-server: $schema=netspec.schema.json"
+    copy = tmp_path / "specs" / "netspec.schema.json"
+    assert json.loads(copy.read_text()) == json.loads((ROOT / "schemas" / "netspec.schema.json").read_text())
+    assert "wrote specs/netspec.schema.json" in created.stderr
+    checked = run_cli("validate", "--strict", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout
+    assert "1 spec(s) checked" in checked.stderr, "the schema copy is not mistaken for a spec"
+    copy.write_text("{}")
+    refreshed = run_cli("schema", "--write", cwd=tmp_path)
+    assert refreshed.returncode == 0 and "specs/netspec.schema.json: written" in refreshed.stderr
+    assert json.loads(copy.read_text()) == json.loads((ROOT / "schemas" / "netspec.schema.json").read_text())
+    assert "already current" in run_cli("schema", "--write", cwd=tmp_path).stderr
+
+
+def test_scaffold_validates_in_every_region():
+    """`init --region R` for every region netspec knows: the spec validates with no finding at all."""
+    from netspec import regions
+    from netspec.scaffold import scaffold
+    for name, region in regions.REGIONS.items():
+        result = compile_text(scaffold("ds-team", name, "netspec.schema.json"), f"{name}.yaml")
+        assert result.findings == () and result.files, (name, [(f.code, f.message) for f in result.findings])
+        if region.partition == "aws-cn":
+            assert "logs (CloudWatch Logs) is left out" in scaffold("ds-team", name, "x")
 
 
 def test_init_scaffolds_a_spec_that_compiles(tmp_path):
@@ -198,12 +256,12 @@ def test_unreadable_spec_and_unwritable_out_are_io_errors(project):
         # root reads and writes regardless of modes; use a folder where a file is expected instead
         (project / "out").write_text("not a folder")
         result = run_cli("compile", cwd=project)
-        assert result.returncode == 2 and "NS305 cannot write the module" in result.stderr
+        assert result.returncode == 2 and "NS305 cannot write the module" in result.stdout
         assert (project / "out").read_text() == "not a folder"
     else:
         (project / "specs" / "ds-team.yaml").chmod(0)
         result = run_cli("compile", cwd=project)
-        assert result.returncode == 2 and "NS304" in result.stderr
+        assert result.returncode == 2 and "NS304" in result.stdout
     assert "Traceback" not in result.stderr
 
 
@@ -223,3 +281,108 @@ def test_interrupted_write_keeps_the_old_file(tmp_path, monkeypatch):
         writer.apply_changes(tmp_path, {"vpc.tf.json": "new"}, changes)
     assert target.read_text() == old
     assert [p.name for p in tmp_path.iterdir()] == ["vpc.tf.json"], "the temporary file is cleaned up"
+
+
+# --- module lifecycle: modules whose spec is gone --------------------------------------------
+
+def test_check_reports_and_prune_removes_a_module_whose_spec_is_gone(project):
+    other = BASE_SPEC.replace("name: ds-team", "name: old-team").replace("10.2.0.0/16", "10.7.0.0/16")
+    (project / "specs" / "old.yaml").write_text(other)
+    assert run_cli("compile", cwd=project).returncode == 0
+    old = project / "out" / "old-team"
+    (old / "terraform.tfstate").write_text('{"version": 4}')
+    (old / ".terraform").mkdir()
+    (old / "backend_override.tf.json").write_text('{"terraform": {}}')
+    (project / "specs" / "old.yaml").unlink()
+
+    check = run_cli("compile", "--check", cwd=project)
+    assert check.returncode == 1
+    (finding,) = [line for line in check.stdout.splitlines() if "NS306" in line]
+    assert finding == ("out/old-team/dns.tf.json:1:1: NS306 out/old-team/ was generated from old.yaml, but no "
+                       "spec compiles to it now; `netspec compile --prune` removes its 9 generated file(s); keeps "
+                       ".terraform/, backend_override.tf.json, terraform.tfstate (not written by netspec)")
+    assert "ds-team" not in check.stdout, "the module of a spec that is still there is current"
+
+    plain = run_cli("compile", cwd=project)
+    assert plain.returncode == 0 and "out/old-team: generated from old.yaml" in plain.stderr
+    assert (old / "vpc.tf.json").exists(), "without --prune nothing is removed"
+
+    assert run_cli("compile", "--prune", "specs/ds-team.yaml", cwd=project).returncode == 2, \
+        "a run over some spec files cannot tell which modules are orphans"
+    pruned = run_cli("compile", "--prune", cwd=project)
+    assert pruned.returncode == 0, pruned.stdout
+    assert ("out/old-team: removed 9 generated file(s) of old.yaml; kept .terraform/, backend_override.tf.json, "
+            "terraform.tfstate (not written by netspec)") in pruned.stderr
+    assert sorted(p.name for p in old.iterdir()) == [".terraform", "backend_override.tf.json", "terraform.tfstate"]
+    assert (project / "out" / "ds-team" / "vpc.tf.json").exists()
+    assert run_cli("compile", "--check", cwd=project).returncode == 0, "user files alone are no module"
+
+
+def test_prune_removes_an_emptied_folder_and_keeps_a_spec_that_does_not_load(project):
+    renamed = BASE_SPEC.replace("name: ds-team", "name: ds-renamed")
+    assert run_cli("compile", cwd=project).returncode == 0
+    (project / "specs" / "broken.yaml").write_text("netspec: [\n")
+    (project / "out" / "broken-net").mkdir()
+    (project / "out" / "broken-net" / "vpc.tf.json").write_text(
+        '{\n  "//": "Generated by netspec from broken.yaml (sha256 0). Do not edit."\n}\n')
+    (project / "specs" / "ds-team.yaml").write_text(renamed)
+    result = run_cli("compile", "--prune", cwd=project)
+    assert result.returncode == 1, "broken.yaml has errors"
+    assert "out/ds-team: removed 9 generated file(s) of ds-team.yaml; folder removed" in result.stderr
+    assert not (project / "out" / "ds-team").exists()
+    assert (project / "out" / "ds-renamed" / "vpc.tf.json").exists()
+    assert (project / "out" / "broken-net" / "vpc.tf.json").exists(), "it may still be broken.yaml's module"
+
+
+# --- command-line conventions ----------------------------------------------------------------
+
+def test_findings_on_stdout_summary_on_stderr_and_quiet_verbose(project):
+    (project / "specs" / "ds-team.yaml").write_text(BASE_SPEC + "colour: red\n")
+    result = run_cli("validate", cwd=project)
+    assert result.returncode == 1
+    assert result.stdout.startswith("specs/ds-team.yaml:12:1: NS101 unknown key 'colour'\n")
+    assert result.stderr == "1 spec(s) checked: 1 error(s), 0 warning(s)\n"
+    quiet = run_cli("validate", "-q", cwd=project)
+    assert quiet.stdout == result.stdout and quiet.stderr == ""
+    (project / "specs" / "ds-team.yaml").write_text(BASE_SPEC)
+    assert run_cli("compile", "-q", cwd=project).stderr == ""
+    assert "out/ds-team: up to date" in run_cli("compile", "-v", cwd=project).stderr
+    assert "out/ds-team" not in run_cli("compile", cwd=project).stderr
+    assert run_cli("validate", "-q", "-v", cwd=project).returncode == 2
+
+
+def test_no_color_and_version_and_short_help():
+    from netspec import __version__
+    version = run_cli("--version")
+    assert version.returncode == 0 and version.stdout == f"netspec {__version__} (netspec-aws on PyPI)\n"
+    assert run_cli("-h").stdout == run_cli("--help").stdout and "compile" in run_cli("-h").stdout
+    assert run_cli("compile", "-h").stdout == run_cli("compile", "--help").stdout
+    assert "--no-color" in run_cli("validate", "-h").stdout
+
+
+def test_a_spec_on_standard_input(project):
+    import subprocess
+    import sys
+
+    def piped(*args: str, text: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "netspec", *args], input=text, cwd=project, text=True,
+                              capture_output=True, timeout=120)
+    bad = BASE_SPEC.replace("cidr: 10.2.0.0/16", "cidr: 10.2.0.0/33")
+    named = piped("validate", "-", "--stdin-filename", "specs/ds-team.yaml", text=bad)
+    assert named.returncode == 1 and named.stdout.startswith("specs/ds-team.yaml:4:7: NS104")
+    anonymous = piped("validate", "-", text=bad)
+    assert anonymous.stdout.startswith("<stdin>:4:7: NS104")
+    assert piped("validate", "-", text=BASE_SPEC).returncode == 0
+    compiled = piped("compile", "-", "--out", "built", text=BASE_SPEC)
+    assert compiled.returncode == 0 and (project / "built" / "ds-team" / "vpc.tf.json").is_file()
+    assert piped("validate", "specs", "--stdin-filename", "x.yaml", text="").returncode == 2
+
+
+def test_emit_hcl_and_the_deprecated_format_hcl(project):
+    result = run_cli("compile", "--emit", "hcl", "--format", "sarif", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["version"] == "2.1.0", "HCL modules and SARIF findings from one run"
+    assert (project / "out" / "ds-team" / "vpc.tf").is_file()
+    old = run_cli("compile", "--format", "hcl", "--check", cwd=project)
+    assert old.returncode == 0 and "`--format hcl` is deprecated; use `--emit hcl`" in old.stderr
+    assert run_cli("compile", "--format", "hcl", "--emit", "json", cwd=project).returncode == 2

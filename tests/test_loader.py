@@ -54,7 +54,7 @@ def test_quoted_and_plain_words_are_fine():
     (b"a: 1\n---\nb: 2\n", "NS005", 3),
     (b"- a\n- b\n", "NS006", 1),
     (b"just text\n", "NS006", 1),
-    (b"a: [1, 2\n", "NS001", 2),
+    (b"a: [1, 2\n", "NS001", 1),
     (b"a: 1\n\tb: 2\n", "NS001", 2),
     (b"name: caf\xe9\n", "NS003", 1),
     (b"a\x00b", "NS003", 1),
@@ -70,3 +70,83 @@ def test_unusable_files_get_one_clear_finding(raw, code, line):
 def test_utf8_bom_is_accepted():
     doc, findings = load_bytes(b"\xef\xbb\xbfa: 1\n", "s.yaml")
     assert findings == [] and doc.data == {"a": 1}
+
+
+# The common YAML mistakes, each in netspec's words, located where the fix goes, with a caret.
+SYNTAX_ERRORS = {
+    "tab indentation": (
+        "netspec: 1\nazs:\n\t- us-east-1a\n",
+        "s.yaml:3:1: NS001 a tab indents this line; YAML indents with spaces only\n"
+        "    3 | \\t- us-east-1a\n"
+        "      | ^\n"
+        "    hint: replace the tab with spaces, as many as the lines around it use\n"),
+    "tab after a key": (
+        "name:\tds-team\n",
+        "s.yaml:1:6: NS001 a tab stands where YAML expects a value or a key; YAML separates with spaces\n"
+        "    1 | name:\\tds-team\n"
+        "      |      ^\n"
+        "    hint: replace the tab with a space\n"),
+    "indented too deep": (
+        "netspec: 1\nname: ds-team\n  region: us-east-1\n",
+        "s.yaml:3:3: NS001 bad indentation: `region` starts in column 3, but `name` on line 2 in column 1\n"
+        "    3 |   region: us-east-1\n"
+        "      |   ^\n"
+        "    hint: keys of one mapping start in the same column; indent deeper only under a key that ends with `:`\n"),
+    "indented off by one in a list item": (
+        "buckets:\n  - name: data\n   access: read\n",
+        "s.yaml:3:4: NS001 bad indentation: `access` starts in column 4, but `name` on line 2 in column 5\n"
+        "    3 |    access: read\n"
+        "      |    ^\n"
+        "    hint: keys of one mapping start in the same column; indent deeper only under a key that ends with `:`\n"),
+    "unclosed bracket": (
+        "azs: [us-east-1a, us-east-1b\nservices: [s3]\n",
+        "s.yaml:1:6: NS001 the `[` opened here is never closed\n"
+        "    1 | azs: [us-east-1a, us-east-1b\n"
+        "      |      ^\n"
+        "    hint: add `]` after its last item, and separate items with `,`\n"),
+    "unclosed brace": (
+        "tags: {team: ds\n",
+        "s.yaml:1:7: NS001 the `{` opened here is never closed\n"
+        "    1 | tags: {team: ds\n"
+        "      |       ^\n"
+        "    hint: add `}` after its last item, and separate items with `,`\n"),
+    "unclosed quote": (
+        'netspec: 1\nname: "ds-team\nregion: us-east-1\n',
+        's.yaml:2:7: NS001 the quoted text that starts here is never closed with `"`\n'
+        '    2 | name: "ds-team\n'
+        "      |       ^\n"
+        '    hint: end the text with `"` on the same line\n'),
+    "missing colon": (
+        "netspec: 1\nname ds-team\nregion: us-east-1\n",
+        "s.yaml:2:5: NS001 a colon is missing after the key `name`\n"
+        "    2 | name ds-team\n"
+        "      |     ^\n"
+        "    hint: write `name: ds-team`\n"),
+    "missing colon on the first key": (
+        "netspec 1\nname: ds-team\n",
+        "s.yaml:1:8: NS001 a colon is missing after the key `netspec`\n"
+        "    1 | netspec 1\n"
+        "      |        ^\n"
+        "    hint: write `netspec: 1`\n"),
+    "missing colon in a list item": (
+        "buckets:\n  - name data\n    access: read\n",
+        "s.yaml:2:9: NS001 a colon is missing after the key `name`\n"
+        "    2 |   - name data\n"
+        "      |         ^\n"
+        "    hint: write `name: data`\n"),
+    "a colon inside a value": (
+        "tags:\n  note: see: wiki\n",
+        "s.yaml:2:12: NS001 a second `:` in this line: YAML reads the value as another key\n"
+        "    2 |   note: see: wiki\n"
+        "      |            ^\n"
+        '    hint: quote the value: `note: "see: wiki"`\n'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SYNTAX_ERRORS))
+def test_yaml_syntax_errors_in_netspecs_words(case):
+    from netspec.report import Summary, TextReport
+    text, expected = SYNTAX_ERRORS[case]
+    doc, findings = load_text(text, "s.yaml")
+    assert doc is None
+    assert TextReport().render(findings, Summary(1)) == expected

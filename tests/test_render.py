@@ -202,7 +202,18 @@ def test_outputs():
     assert set(outputs) == {"vpc_id", "subnet_ids", "subnet_cidrs", "route_table_ids", "workload_security_group_id",
                             "endpoints_security_group_id", "endpoint_ids", "s3_endpoint_id", "s3_prefix_list_id",
                             "s3_bucket_policies", "flow_log_group_name", "sagemaker_domain_network",
-                            "sagemaker_vpc_config", "dns_query_log_group_name", "logs_kms_key_arn"}
+                            "sagemaker_vpc_config", "dns_query_log_group_name", "logs_kms_key_arn",
+                            "subnet_id_list", "vpc_cidr_block", "endpoint_dns_entries", "flow_log_group_arn"}
+    assert outputs["subnet_id_list"]["value"] == ["${aws_subnet.private_us_east_1a.id}",
+                                                   "${aws_subnet.private_us_east_1b.id}"]
+    assert outputs["vpc_cidr_block"]["value"] == "${aws_vpc.main.cidr_block}"
+    assert outputs["endpoint_dns_entries"]["value"] == {
+        "sagemaker.api": "${aws_vpc_endpoint.sagemaker_api.dns_entry}",
+        "sagemaker.runtime": "${aws_vpc_endpoint.sagemaker_runtime.dns_entry}",
+        "sts": "${aws_vpc_endpoint.sts.dns_entry}", "logs": "${aws_vpc_endpoint.logs.dns_entry}"}
+    assert outputs["flow_log_group_arn"]["value"] == "${aws_cloudwatch_log_group.flow_logs.arn}"
+    without = module(compile_ok(BASE_SPEC + "flow_logs: false\n"))["outputs.tf.json"]["output"]
+    assert "flow_log_group_arn" not in without and "flow_log_group_name" not in without
     bucket_policy = json.loads(outputs["s3_bucket_policies"]["value"]["my-secure-bucket"])
     (deny,) = bucket_policy["Statement"]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {
@@ -275,7 +286,7 @@ def test_tag_with_template_syntax_is_refused():
 
 def test_tags_on_every_taggable_resource():
     res = resources(compile_ok(BASE_SPEC))
-    untaggable = {"aws_route_table_association", "aws_iam_role_policy", "aws_kms_alias",
+    untaggable = {"aws_route_table_association", "aws_iam_role_policy",
                   "aws_route53_resolver_query_log_config_association"}
     for address, body in res.items():
         if address.split(".")[0] not in untaggable:
@@ -286,3 +297,36 @@ def test_tags_on_every_taggable_resource():
 def test_bucket_access_levels_are_documented_action_sets():
     assert set(policies.S3_ACTIONS[Access.READ_WRITE]) == set(policies.READ_ACTIONS) | set(policies.WRITE_ACTIONS)
     assert Bucket("x*", Access.READ).is_wildcard
+
+
+TERRAFORM_META_ARGUMENTS = {"lifecycle", "depends_on", "count", "for_each", "provider", "//"}  # //: a comment
+
+
+def _emitted(files: dict[str, str]) -> dict[str, set[str]]:
+    """Resource/data type -> the arguments netspec writes and the attributes it reads."""
+    found: dict[str, set[str]] = {}
+    for text in files.values():
+        document = json.loads(text)
+        for kind, prefix in (("resource", ""), ("data", "data.")):
+            for rtype, items in document.get(kind, {}).items():
+                for body in items.values():  # meta-arguments are Terraform's, not the provider's
+                    found.setdefault(prefix + rtype, set()).update(set(body) - TERRAFORM_META_ARGUMENTS)
+        for rtype, attribute in re.findall(r"\b((?:data\.)?aws_[a-z0-9_]+)\.[A-Za-z0-9_]+\.([a-z_]+)", text):
+            found.setdefault(rtype, set()).add(attribute)
+    return found
+
+
+def test_everything_emitted_was_checked_against_aws_provider_6():
+    """The provider constraint admits 6.x only for what was checked against its upgrade guide."""
+    from netspec import catalog
+    from netspec.render.versions import AWS_PROVIDER_VERSION, CHECKED_FOR_AWS_6
+    every_service = BASE_SPEC.replace("services: [s3, sagemaker.api, sagemaker.runtime, sts, logs]",
+                                      f"services: [{', '.join(catalog.SERVICES)}]")
+    variants = [p.read_text() for p in EXAMPLES] + [every_service, BASE_SPEC + "flow_logs: false\n",
+                                                    BASE_SPEC + "dns: {firewall: true}\n",
+                                                    BASE_SPEC.replace("[us-east-1a, us-east-1b]", "[use1-az1, use1-az2]")]
+    for text in variants:
+        for rtype, names in _emitted(compile_ok(text).files).items():
+            assert rtype in CHECKED_FOR_AWS_6, f"{rtype} was not checked against hashicorp/aws 6"
+            assert names <= CHECKED_FOR_AWS_6[rtype], f"{rtype}: {names - CHECKED_FOR_AWS_6[rtype]} not checked"
+    assert AWS_PROVIDER_VERSION == ">= 5.0.0, < 7.0.0"

@@ -70,7 +70,7 @@ def test_text_has_no_color_off_a_terminal_and_honours_no_color(monkeypatch):
 
 def test_json_report_shape():
     report = json.loads(JsonReport().render(FINDINGS, Summary(1)))
-    assert report["summary"] == {"specs": 1, "errors": 1, "warnings": 1}
+    assert report["summary"] == {"specs": 1, "errors": 1, "warnings": 1, "suppressed": 0}
     assert report["findings"][0]["related"] == [{"path": "specs/a.yaml", "line": 2, "column": 5}]
 
 

@@ -66,6 +66,9 @@ BAD_CASES: dict[str, tuple[str, int]] = {
     "NS233": (spec(buckets="buckets:\n  - {name: dup-bucket, access: read}\n  - {name: dup-bucket, access: write}"), 9),
     "NS234": (spec(buckets="buckets:\n  - {name: ab*, access: read}"), 8),
     "NS235": (spec(buckets="buckets:\n  - {name: my_secure_bucket, access: read}"), 8),
+    "NS236": (spec(buckets="buckets:\n  - {name: team-*, access: write}"), 8),
+    "NS237": (spec(buckets="buckets:\n  - {name: team-*, access: read}"), 8),
+    "NS241": (spec(services="services: [s3, sts,\n  events]"), 7),
     "NS240": (spec(tags="tags:\n  aws:team: x"), 11),
 }
 
@@ -101,10 +104,42 @@ def test_all_problems_reported_at_once():
     result = compile_text(text, "bad.yaml")
     assert {"NS101", "NS104"} <= {f.code for f in result.findings}
     assert len([f for f in result.findings if f.code == "NS104"]) == 2
-    # semantic checks wait for a schema-valid spec; then they too report everything at once
     text = spec(azs="azs: [us-east-1a, us-east-1a]", services="services: [s3, stss, sts, sts]")
     found = sorted(f.code for f in compile_text(text, "bad.yaml").findings)
     assert found == ["NS203", "NS220", "NS221"]
+
+
+def test_rules_run_on_the_valid_part_of_a_spec_with_schema_errors():
+    """A schema error in one place no longer hides the rule errors everywhere else."""
+    text = spec(azs="azs: [us-east-1a, us-east-1b, us-east-1a]", services="services: [S3, sagemaker.apy, sts, sts, logs]",
+                buckets="buckets:\n  - name: my..bucket\n    access: read", tags="tags:\n  aws:team: data-science")
+    found = [(f.code, f.location.line, f.location.col) for f in compile_text(text, "bad.yaml").findings]
+    assert found == [("NS203", 5, 31), ("NS104", 6, 12), ("NS220", 6, 16), ("NS221", 6, 36),
+                     ("NS232", 8, 11), ("NS240", 11, 3)]
+    # NS230 ("buckets but no s3") would be a consequence of the invalid `S3`: rules that judge a
+    # whole collection are skipped when part of it is unknown.
+
+
+def test_a_removed_list_item_keeps_the_others_at_their_lines():
+    text = spec(services="services: [s3, 7,\n  sts,\n  sts]")
+    found = sorted((f.code, f.location.line, f.location.col) for f in compile_text(text, "b.yaml").findings)
+    assert found == [("NS103", 6, 16), ("NS221", 8, 3)]
+    (dup,) = [f for f in compile_text(text, "b.yaml").findings if f.code == "NS221"]
+    assert [(r.line, r.col) for r in dup.related] == [(7, 3)]
+
+
+BAD_VALUES = ["1", "x", "[]", "{}", "null", "[1, {a: b}]", "{a: [1]}", "true", "[[s3]]"]
+
+
+@pytest.mark.parametrize("key", ["netspec", "name", "region", "cidr", "azs", "services", "buckets", "tags",
+                                 "subnets", "subnet_prefix", "flow_logs", "workloads"])
+def test_any_wrong_shape_anywhere_is_reported_never_a_crash(key):
+    """Every top-level key with every wrong shape: errors come back, no rule raises."""
+    for value in BAD_VALUES:
+        text = spec(**{key: f"{key}: {value}"}) if f"\n{key}:" in "\n" + BASE_SPEC else add(f"{key}: {value}\n")
+        result = compile_text(text, "b.yaml")  # must not raise
+        assert result.ok == bool(result.files) and (result.ok or result.findings), (key, value)
+        assert all(f.location.line >= 1 for f in result.findings)
 
 
 def test_unknown_key_suggests_the_right_one():

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import shlex
+import tomllib
 
 import pytest
 import yaml
+
+from netspec import DISTRIBUTION, __version__
 
 from conftest import ROOT, SPECS, run_cli
 
@@ -35,3 +38,19 @@ def test_workflow_uses_only_real_commands_and_flags():
         helptext = run_cli(command, "--help").stdout
         for flag in flags.split():
             assert flag in helptext, f"netspec {command} has no {flag}"
+
+
+def test_workflow_installs_exactly_this_distribution_at_this_version():
+    steps = WORKFLOW["jobs"]["netspec"]["steps"]
+    installs = [step["run"] for step in steps if "pip install" in step.get("run", "")]
+    assert installs == [f'python -m pip install "{DISTRIBUTION}=={__version__}"']
+
+
+def test_hooks_install_this_repository_as_this_distribution():
+    """pre-commit (language: python) pip-installs the hook repository at `rev`: its pyproject is what runs."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["name"] == DISTRIBUTION and project["dynamic"] == ["version"]
+    assert project["scripts"] == {"netspec": "netspec.cli:main"}
+    assert all(hook["language"] == "python" and not hook.get("additional_dependencies") for hook in HOOKS)
+    header = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    assert f"    rev: v{__version__}\n" in header, "the usage example pins the tag of this version"

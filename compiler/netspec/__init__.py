@@ -2,5 +2,9 @@
 
 from .pipeline import Result, compile_bytes, compile_text
 
+# The one place the version is written: the wheel's metadata (pyproject.toml reads it from
+# here), `netspec --version`, SARIF's tool version and the example CI workflow's pin.
 __version__ = "1.0.0"
-__all__ = ["Result", "compile_bytes", "compile_text", "__version__"]
+# The distribution on PyPI: `pip install netspec-aws` installs the `netspec` command and package.
+DISTRIBUTION = "netspec-aws"
+__all__ = ["DISTRIBUTION", "Result", "compile_bytes", "compile_text", "__version__"]

@@ -3,14 +3,17 @@
 A code names one kind of problem. docs/rules.md is generated from this table
 (`netspec rules --markdown`), and tests check every code here has a bad-case test.
 Ranges: NS0xx reading YAML, NS1xx schema, NS2xx network semantics,
-NS3xx compiled output, NS5xx audit of compiled modules.
+NS3xx compiled output, NS4xx configuration and suppressions, NS5xx audit of
+compiled modules.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .findings import Finding, Location, Severity
+from typing import Iterable
+
+from .findings import ExitCode, Finding, Location, Severity, has_errors
 
 
 @dataclass(frozen=True)
@@ -21,17 +24,17 @@ class Code:
     severity: Severity = Severity.ERROR
 
     def at(self, location: Location, message: str, *, hint: str | None = None,
-           related: tuple[Location, ...] = ()) -> Finding:
+           related: tuple[Location, ...] = (), excerpt: str = "") -> Finding:
         return Finding(location=location, code=self.code, message=message,
                        hint=self.hint if hint is None else hint,
-                       severity=self.severity, related=related)
+                       severity=self.severity, related=related, excerpt=excerpt)
 
 
 _W = Severity.WARNING
 
 CODES: dict[str, Code] = {c.code: c for c in (
     # --- reading the file -------------------------------------------------
-    Code("NS001", "YAML syntax error", "fix the YAML syntax at the marked place"),
+    Code("NS001", "YAML syntax error", "fix the YAML at the line and column shown (marked with ^)"),
     Code("NS002", "duplicate key", "each key may appear once in a mapping; remove or merge the repeats"),
     Code("NS003", "file is not readable UTF-8 text", "save the spec as UTF-8 text"),
     Code("NS004", "empty spec", "start from `netspec init NAME` or copy specs/ds-team.yaml"),
@@ -83,11 +86,20 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("NS250", "spec name used twice", "each spec needs its own `name`; it names out/<name>/"),
     Code("NS251", "VPC blocks overlap across specs", "give each network in a region its own block, or they can never be peered or joined by a transit gateway", _W),
     # --- compiled output --------------------------------------------------
-    Code("NS302", "generated file out of date", "run `netspec compile` and commit out/"),
+    Code("NS302", "generated module out of date", "run `netspec compile` and commit out/; `netspec compile --check --diff` shows what would change"),
     Code("NS303", "file not written by netspec", "move the file away, or rename it *_override.tf.json to keep it beside the module"),
     Code("NS304", "cannot read spec", "check the path and its permissions"),
     Code("NS305", "cannot write module", "check that the output folder is writable and the disk has room"),
+    Code("NS306", "generated module without a spec", "run `netspec compile --prune` to remove it, or restore its spec"),
     Code("NS301", "endpoint policy too long", "AWS limits endpoint policies to 20,480 characters; list fewer buckets or use a prefix wildcard"),
+    # --- configuration (netspec.toml, [tool.netspec]) and suppressions ----
+    Code("NS400", "configuration file unreadable", "save netspec.toml as UTF-8 text netspec may read"),
+    Code("NS401", "configuration syntax error", "fix the TOML at the line and column shown"),
+    Code("NS402", "unknown configuration key", "remove the key or fix its spelling; the README lists every key"),
+    Code("NS403", "invalid configuration value", "see schemas/netspec-config.schema.json for the allowed values"),
+    Code("NS404", "suppression expired", "fix the finding, or renew the suppression with a new `expires` date and reason", _W),
+    Code("NS405", "invalid inline suppression",
+         'write `# netspec: ignore CODE reason="why"` on the finding\'s line or the line above'),
     # --- audit of compiled modules and plans (netspec audit) --------------
     Code("NS500", "audit input unreadable", "pass out/<name>/ folders, *.tf.json files or `terraform show -json` output"),
     Code("NS501", "internet path: gateway", "remove the internet, NAT or egress-only gateway; the network reaches AWS only through VPC endpoints"),
@@ -105,7 +117,27 @@ CODES: dict[str, Code] = {c.code: c for c in (
 
 # Problems of the machine, not of the spec: the run ends with exit code 2 (I/O error).
 IO_ERROR_CODES = frozenset({"NS304", "NS305"})
+# A configuration netspec cannot follow: the run ends with exit code 2 (usage error).
+CONFIG_ERROR_CODES = frozenset({"NS400", "NS401", "NS402", "NS403"})
+
+# Codes a suppression may accept: warnings, and the audit's policy checks (a deliberate
+# exception, such as flow logs kept elsewhere). Every other error means the spec cannot
+# compile as written, so accepting it would only hide why nothing was written.
+SUPPRESSIBLE = frozenset(
+    c.code for c in CODES.values()
+    if (c.severity is Severity.WARNING and not c.code.startswith("NS4"))
+    or (c.code.startswith("NS5") and c.code != "NS500"))
 
 
 def code(code_id: str) -> Code:
     return CODES[code_id]
+
+
+def exit_code(findings: Iterable[Finding], *, strict: bool = False) -> ExitCode:
+    """What a run's findings mean for its exit code; suppressed findings count for nothing."""
+    active = [f for f in findings if f.active]
+    if any(f.code in IO_ERROR_CODES | CONFIG_ERROR_CODES for f in active):
+        return ExitCode.USAGE
+    if has_errors(active) or (strict and bool(active)):
+        return ExitCode.FINDINGS
+    return ExitCode.CLEAN

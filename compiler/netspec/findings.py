@@ -7,6 +7,7 @@ what they mean for the exit code.
 
 from __future__ import annotations
 
+import datetime
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,26 @@ class Location:
         return f"{self.path}:{self.line}:{self.col}"
 
 
+class SuppressionKind(str, enum.Enum):
+    """Where a suppression is written; the values are SARIF's `suppression.kind`."""
+
+    EXTERNAL = "external"  # netspec.toml / [tool.netspec]
+    IN_SOURCE = "inSource"  # a `# netspec: ignore` comment in the spec
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """An accepted finding: its code, where it applies, why, and until when."""
+
+    code: str
+    reason: str
+    origin: Location  # where the suppression is written
+    kind: SuppressionKind
+    paths: tuple[str, ...] = ()  # external: globs relative to the config file's folder
+    line: int | None = None  # in-source: the spec line it covers
+    expires: datetime.date | None = None  # suppresses through this day; None: no end
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     location: Location
@@ -45,10 +66,19 @@ class Finding:
     severity: Severity = Severity.ERROR
     # Extra locations that belong to the same problem (the other half of an overlap).
     related: tuple[Location, ...] = field(default=(), compare=False)
+    # The source line the finding points into, shown with a caret under its column (YAML syntax errors).
+    excerpt: str = field(default="", compare=False)
+    # Set when a suppression accepts the finding: reported, but it no longer fails a run.
+    suppressed_by: Suppression | None = field(default=None, compare=False)
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    @property
+    def active(self) -> bool:
+        """Not suppressed: it counts towards the exit code and the summary's errors and warnings."""
+        return self.suppressed_by is None
 
 
 def display_path(path: Path) -> str:
@@ -60,7 +90,7 @@ def display_path(path: Path) -> str:
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:
-    return any(f.is_error for f in findings)
+    return any(f.is_error and f.active for f in findings)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

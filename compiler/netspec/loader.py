@@ -16,6 +16,7 @@ import yaml
 
 from .codes import code
 from .findings import Finding, Location
+from .yamlerrors import syntax_error
 
 MAX_SPEC_BYTES = 256 * 1024
 
@@ -44,6 +45,8 @@ class Document:
     key_marks: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
     # Values already reported by the loader (NS008); later checks stay quiet about them.
     flagged: frozenset[Pointer] = frozenset()
+    # Parts taken out because their shape was invalid (see partial.py); empty for a schema-valid spec.
+    pruned: frozenset[Pointer] = frozenset()
 
     def at(self, pointer: Pointer) -> Location:
         """Location of a value; its key, or the nearest existing ancestor, when it is absent."""
@@ -152,14 +155,9 @@ def load_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Location(path, mark.line + 1, mark.column + 1) if mark else start
-        problem = exc.problem or "invalid YAML"
-        if exc.context:
-            problem = f"{problem} ({exc.context})"
-        return None, [code("NS001").at(where, problem)]
+        return None, [syntax_error(exc, text, path)]
     except yaml.YAMLError as exc:
-        return None, [code("NS001").at(start, str(exc).splitlines()[0])]
+        return None, [code("NS001").at(start, f"YAML cannot read this: {str(exc).splitlines()[0]}")]
     nodes = [n for n in nodes if n is not None]
     if not nodes:
         return None, [code("NS004").at(start, "the spec file holds no YAML document")]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import policies
+from . import partial, policies
 from .build import build_network
 from .codes import code
 from .findings import Finding, has_errors, sort_findings
@@ -16,7 +16,7 @@ from .loader import Document, load_bytes
 from .model import Network
 from .render import RenderOptions, render_module
 from .rules import run_rules
-from .schema import check_schema
+from .schema import findings_for, spec_errors
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,13 @@ class Result:
 
 
 def check_document(doc: Document) -> list[Finding]:
-    findings = check_schema(doc)
-    if has_errors(findings):
-        return findings  # rules rely on the schema's shapes
-    return findings + run_rules(doc)
+    """Schema findings, then the rules' findings on every part of the spec whose shape is valid."""
+    errors = spec_errors(doc)
+    findings = findings_for(errors, doc)
+    if not errors:
+        return findings + run_rules(doc)
+    valid_part = partial.prune(doc, partial.invalid_pointers(errors, doc.data))
+    return findings + run_rules(valid_part, partial=True)
 
 
 def _policy_limits(doc: Document, network: Network) -> list[Finding]:

@@ -1,4 +1,9 @@
-"""Output formats for findings: small classes picked from a table by name."""
+"""Output formats for findings: small classes picked from a table by name.
+
+Where output goes: findings (every format) on stdout, so `> file` captures them; the
+summary line and notes for people (files updated, deprecations) on stderr, so a pipe
+receives only findings. `-q` keeps only the findings, `-v` also shows suppressed ones.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from .codes import CODES
-from .findings import Finding, Location, Severity
+from .findings import Finding, Location, Severity, Suppression
 
 
 class Format(str, enum.Enum):
@@ -20,19 +25,58 @@ class Format(str, enum.Enum):
     GITHUB = "github"
 
 
+class Verbosity(enum.IntEnum):
+    QUIET = 0  # findings only
+    NORMAL = 1  # findings, the summary line and notes
+    VERBOSE = 2  # also suppressed findings and what was left unchanged
+
+
+@dataclass(frozen=True)
+class Counts:
+    errors: int
+    warnings: int
+    suppressed: int
+
+    @classmethod
+    def of(cls, findings: list[Finding]) -> "Counts":
+        active = [f for f in findings if f.active]
+        errors = sum(1 for f in active if f.is_error)
+        return cls(errors, len(active) - errors, len(findings) - len(active))
+
+
 @dataclass(frozen=True)
 class Summary:
     specs: int  # how many inputs were read (specs, or modules for audit)
     verb: str = "spec(s) checked"
 
     def line(self, findings: list[Finding]) -> str:
-        errors = sum(1 for f in findings if f.is_error)
-        warnings = len(findings) - errors
-        return f"{self.specs} {self.verb}: {errors} error(s), {warnings} warning(s)"
+        counts = Counts.of(findings)
+        text = f"{self.specs} {self.verb}: {counts.errors} error(s), {counts.warnings} warning(s)"
+        return text + (f", {counts.suppressed} suppressed" if counts.suppressed else "")
 
 
 def use_color(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def caret_lines(finding: Finding) -> list[str]:
+    """The finding's source line with a caret under its column, behind a line-number gutter.
+
+    Tabs are shown as `\\t` so that the offending character is visible and the caret still
+    stands under it.
+    """
+    if not finding.excerpt:
+        return []
+    line_number = str(finding.location.line)
+    before = finding.excerpt[: max(finding.location.col - 1, 0)]
+    shown = finding.excerpt.replace("\t", "\\t")
+    offset = len(before.replace("\t", "\\t"))
+    return [f"    {line_number} | {shown}", f"    {' ' * len(line_number)} | {' ' * offset}^"]
+
+
+def _suppression_note(suppression: Suppression) -> str:
+    until = f", until {suppression.expires.isoformat()}" if suppression.expires else ""
+    return f"suppressed by {suppression.origin}{until}: {suppression.reason}"
 
 
 class Progress:
@@ -58,31 +102,50 @@ class TextReport:
 
     _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m"}
 
-    def render(self, findings: list[Finding], summary: Summary, *, color: bool = False) -> str:
+    def render(self, findings: list[Finding], summary: Summary, *, color: bool = False,
+               verbosity: Verbosity = Verbosity.NORMAL) -> str:
         lines = []
         for f in findings:
+            if not f.active and verbosity < Verbosity.VERBOSE:
+                continue  # counted in the summary; -v shows it
             label = f.code if f.is_error else f"{f.code} warning:"
-            if color:
+            if not f.active:
+                label = f"{f.code} suppressed:"
+            elif color:
                 label = f"{self._COLORS[f.severity]}{label}\033[0m"
             lines.append(f"{f.location}: {label} {f.message}")
-            if f.hint:
+            lines.extend(caret_lines(f))
+            if f.suppressed_by is not None:
+                lines.append(f"    {_suppression_note(f.suppressed_by)}")
+            elif f.hint:
                 lines.append(f"    hint: {f.hint}")
             lines.extend(f"    see also {r}" for r in f.related)
         return "\n".join(lines) + ("\n" if lines else "")
 
 
-class JsonReport:
-    """One JSON document for machines: every finding with its location, and the totals."""
+def _suppression_json(suppression: Suppression | None) -> dict | None:
+    if suppression is None:
+        return None
+    return {"kind": suppression.kind.value, "justification": suppression.reason,
+            "expires": suppression.expires.isoformat() if suppression.expires else None,
+            "path": suppression.origin.path, "line": suppression.origin.line, "column": suppression.origin.col}
 
-    def render(self, findings: list[Finding], summary: Summary, *, color: bool = False) -> str:
+
+class JsonReport:
+    """One JSON document for machines: every finding (suppressed ones marked) with its location, and the totals."""
+
+    def render(self, findings: list[Finding], summary: Summary, *, color: bool = False,
+               verbosity: Verbosity = Verbosity.NORMAL) -> str:
         items = [{
             "path": f.location.path, "line": f.location.line, "column": f.location.col,
             "code": f.code, "severity": f.severity.value, "message": f.message, "hint": f.hint,
             "related": [{"path": r.path, "line": r.line, "column": r.col} for r in f.related],
+            "excerpt": f.excerpt, "suppressed": _suppression_json(f.suppressed_by),
         } for f in findings]
-        errors = sum(1 for f in findings if f.is_error)
+        counts = Counts.of(findings)
         document = {"findings": items,
-                    "summary": {"specs": summary.specs, "errors": errors, "warnings": len(findings) - errors}}
+                    "summary": {"specs": summary.specs, "errors": counts.errors, "warnings": counts.warnings,
+                                "suppressed": counts.suppressed}}
         return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
@@ -92,11 +155,19 @@ class SarifReport:
     _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning"}
 
     @staticmethod
-    def _location(location: Location) -> dict:
-        return {"physicalLocation": {"artifactLocation": {"uri": location.path},
-                                     "region": {"startLine": location.line, "startColumn": location.col}}}
+    def _location(location: Location, excerpt: str = "") -> dict:
+        region: dict = {"startLine": location.line, "startColumn": location.col}
+        if excerpt:
+            region["snippet"] = {"text": excerpt}
+        return {"physicalLocation": {"artifactLocation": {"uri": location.path}, "region": region}}
 
-    def render(self, findings: list[Finding], summary: Summary, *, color: bool = False) -> str:
+    @classmethod
+    def _suppressions(cls, suppression: Suppression) -> list[dict]:
+        return [{"kind": suppression.kind.value, "status": "accepted", "justification": suppression.reason,
+                 "location": cls._location(suppression.origin)}]
+
+    def render(self, findings: list[Finding], summary: Summary, *, color: bool = False,
+               verbosity: Verbosity = Verbosity.NORMAL) -> str:
         from . import __version__  # the package imports modules that import this one
 
         used = sorted({f.code for f in findings})
@@ -108,7 +179,9 @@ class SarifReport:
         for f in findings:
             result = {"ruleId": f.code, "ruleIndex": used.index(f.code), "level": self._LEVELS[f.severity],
                       "message": {"text": f.message + (f" (hint: {f.hint})" if f.hint else "")},
-                      "locations": [self._location(f.location)]}
+                      "locations": [self._location(f.location, f.excerpt)]}
+            if f.suppressed_by is not None:
+                result["suppressions"] = self._suppressions(f.suppressed_by)
             if f.related:
                 result["relatedLocations"] = [dict(self._location(r), id=i) for i, r in enumerate(f.related)]
             results.append(result)
@@ -129,9 +202,12 @@ class GithubReport:
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
 
-    def render(self, findings: list[Finding], summary: Summary, *, color: bool = False) -> str:
+    def render(self, findings: list[Finding], summary: Summary, *, color: bool = False,
+               verbosity: Verbosity = Verbosity.NORMAL) -> str:
         lines = []
         for f in findings:
+            if not f.active:
+                continue  # an accepted finding is no annotation on the pull request
             props = ",".join(f"{k}={self._escape(str(v), property_value=True)}" for k, v in (
                 ("file", f.location.path), ("line", f.location.line), ("col", f.location.col), ("title", f.code)))
             body = f.message + (f"\nhint: {f.hint}" if f.hint else "")
@@ -143,9 +219,19 @@ REPORTS = {Format.TEXT: TextReport(), Format.JSON: JsonReport(), Format.SARIF: S
            Format.GITHUB: GithubReport()}
 
 
-def emit(findings: list[Finding], summary: Summary, fmt: Format) -> None:
-    """Print a report: machine formats on stdout, text (for people) on stderr with a summary line."""
-    stream = sys.stderr if fmt is Format.TEXT else sys.stdout
-    stream.write(REPORTS[fmt].render(findings, summary, color=use_color(stream)))
-    if fmt is Format.TEXT:
-        sys.stderr.write(summary.line(findings) + "\n")
+def emit(findings: list[Finding], summary: Summary, *, fmt: Format = Format.TEXT,
+         verbosity: Verbosity = Verbosity.NORMAL, color: bool = True) -> None:
+    """Print a report: the findings on stdout in `fmt`, the summary line on stderr.
+
+    `color` allows color; it is used only when stdout is a terminal that wants it.
+    """
+    sys.stdout.write(REPORTS[fmt].render(findings, summary, color=color and use_color(sys.stdout),
+                                         verbosity=verbosity))
+    sys.stdout.flush()
+    note(summary.line(findings), verbosity=verbosity)
+
+
+def note(text: str, *, verbosity: Verbosity, level: Verbosity = Verbosity.NORMAL) -> None:
+    """A line for the person running netspec, on stderr; shown from verbosity `level` up."""
+    if verbosity >= level:
+        sys.stderr.write(text + "\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from . import regions
+from . import catalog, regions
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")
 
@@ -29,8 +29,8 @@ cidr: 10.0.0.0/16
 #   {zone_a}: 10.0.1.0/24
 
 # AWS services reachable through VPC endpoints (`netspec services` lists them all).
-# There is no internet access: anything not listed here is unreachable.
-services: [s3, sagemaker.api, sagemaker.runtime, sts, logs]
+# There is no internet access: anything not listed here is unreachable.{left_out}
+services: [{services}]
 
 # The only buckets the S3 endpoint lets through: read, write or read-write.
 # A trailing * is a prefix wildcard (team-data-*).
@@ -48,10 +48,26 @@ tags:
 """
 
 
+# What a data-science network usually needs: S3 for data, SageMaker's API and runtime, STS for
+# credentials, CloudWatch Logs for training and endpoint logs. Each is kept only where the
+# catalog offers it (catalog.available_in), so the scaffold validates in every partition.
+DEFAULT_SERVICES = ("s3", "sagemaker.api", "sagemaker.runtime", "sts", "logs")
+
+
+def default_services(region: regions.Region) -> tuple[list[str], list[str]]:
+    """(offered, left out) of DEFAULT_SERVICES in `region`."""
+    offered = [s for s in DEFAULT_SERVICES if catalog.available_in(catalog.SERVICES[s], region)]
+    return offered, [s for s in DEFAULT_SERVICES if s not in offered]
+
+
 def scaffold(name: str, region_name: str, schema_ref: str) -> str:
     """The starting spec; `name` and `region_name` must already be valid."""
     region = regions.region(region_name)
     assert region is not None
     zones = [f"{region.name}{letter}" for letter in region.zone_letters[:2]]
+    offered, missing = default_services(region)
+    left_out = "".join(f"\n# {s} ({catalog.SERVICES[s].summary}) is left out: netspec does not offer it in "
+                       f"{region.name} (partition {region.partition})." for s in missing)
     return TEMPLATE.format(name=name, region=region.name, zones=", ".join(zones), zone_a=zones[0],
-                           zone_id=f"{region.zone_id_prefix}-az1", schema=schema_ref)
+                           zone_id=f"{region.zone_id_prefix}-az1", schema=schema_ref,
+                           services=", ".join(offered), left_out=left_out)

@@ -12,7 +12,7 @@ import functools
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Mapping
 
 import jsonschema
 from jsonschema.exceptions import ValidationError
@@ -24,16 +24,16 @@ from .loader import Document, Pointer
 SCHEMA_NAME = "netspec.schema.json"
 
 
-def schema_path() -> Path:
-    """The installed copy of the schema, or the checkout's schemas/ file in a development install."""
-    packaged = Path(str(resources.files("netspec"))) / "schemas" / SCHEMA_NAME
+def schema_path(name: str = SCHEMA_NAME) -> Path:
+    """The installed copy of a schema, or the checkout's schemas/ file in a development install."""
+    packaged = Path(str(resources.files("netspec"))) / "schemas" / name
     if packaged.is_file():
         return packaged
-    return Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_NAME
+    return Path(__file__).resolve().parents[2] / "schemas" / name
 
 
-def schema_text() -> str:
-    return schema_path().read_text(encoding="utf-8")
+def schema_text(name: str = SCHEMA_NAME) -> str:
+    return schema_path(name).read_text(encoding="utf-8")
 
 
 @functools.cache
@@ -42,8 +42,10 @@ def schema() -> dict[str, Any]:
 
 
 @functools.cache
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(schema())
+def validator(name: str = SCHEMA_NAME) -> jsonschema.Draft202012Validator:
+    """A validator of one of the schemas in schemas/ (formats such as `date` are checked)."""
+    return jsonschema.Draft202012Validator(json.loads(schema_text(name)),
+                                           format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
 def _type_name(value: Any) -> str:
@@ -105,6 +107,7 @@ def _value(error: ValidationError, doc: Document) -> list[_Result]:
         "maximum": lambda: f"{shown!r} is above the maximum {error.validator_value}",
         "minProperties": lambda: f"needs at least {error.validator_value} entries",
         "maxProperties": lambda: f"allows at most {error.validator_value} entries",
+        "format": lambda: f"{shown!r} is not a valid {error.validator_value}",
     }
     message = messages.get(error.validator, lambda: error.message)()
     return [(path, message, "NS104", _hint(error), False)]
@@ -141,15 +144,36 @@ def _format(error: ValidationError, doc: Document) -> list[_Result]:
 
 
 def check_schema(doc: Document) -> list[Finding]:
-    """Every schema violation in the document, located."""
+    """Every schema violation in the spec, located."""
+    return check_against(doc, validator())
+
+
+def spec_errors(doc: Document) -> list[ValidationError]:
+    """The spec's schema errors, for `findings_for` and for taking the invalid parts out (partial.py)."""
+    return list(validator().iter_errors(doc.data))
+
+
+def check_against(doc: Document, checker: jsonschema.Draft202012Validator, *,
+                  codes: Mapping[str, str] | None = None) -> list[Finding]:
+    """Every violation of `checker`'s schema in a located document (a spec, or a config file).
+
+    `codes` renames the spec's codes for another kind of document (NS101 -> NS402, ...).
+    """
+    return findings_for(checker.iter_errors(doc.data), doc, codes=codes)
+
+
+def findings_for(errors: Iterable[ValidationError], doc: Document, *,
+                 codes: Mapping[str, str] | None = None) -> list[Finding]:
+    """Located findings for schema errors of `doc`."""
     findings: list[Finding] = []
-    for error in _validator().iter_errors(doc.data):
+    for error in errors:
         for pointer, message, code_id, hint, on_key in _format(error, doc):
             if pointer in doc.flagged:
                 continue  # the loader already explained this value (NS008)
             location = doc.key_at(pointer) if on_key else doc.at(pointer)
             # A finding about a key is described from its parent ("buckets[0]: unknown key 'nmae'").
             context = _describe(pointer[:-1] if on_key else pointer)
+            code_id = (codes or {}).get(code_id, code_id)
             findings.append(code(code_id).at(location, f"{context}: {message}" if context else message, hint=hint))
     return findings
 

@@ -204,6 +204,25 @@ def test_flow_logs_reach_their_log_group(deployments, name):
     assert not problems, problems
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_lookup_outputs_match_what_was_deployed(deployments, name):
+    """subnet_id_list, vpc_cidr_block, endpoint_dns_entries and flow_log_group_arn, read back from the emulator."""
+    record = applied(deployments, name)
+    outputs, state = record.outputs, record.state
+    assert outputs["subnet_id_list"] == [outputs["subnet_ids"][zone] for zone in record.spec["azs"]]
+    assert outputs["vpc_cidr_block"] == record.spec["cidr"] == state.vpc["CidrBlock"]
+    interface = {e.key: e.service_name for e in expected_endpoints(record.spec) if not e.gateway}
+    entries = outputs["endpoint_dns_entries"]
+    assert set(entries) == set(interface)
+    deployed = {e["ServiceName"]: e for e in state.endpoints}
+    for key, service_name in interface.items():
+        names = sorted(d["dns_name"] for d in entries[key])
+        assert names == sorted(d["DnsName"] for d in deployed[service_name].get("DnsEntries", [])), key
+    (group,) = [g for g in state.log_groups if g["logGroupName"] == log_group_name(record.spec)]
+    assert outputs["flow_log_group_arn"] in (group["arn"], group["arn"].removesuffix(":*"),
+                                             group.get("logGroupArn"))
+
+
 # --- evolution ----------------------------------------------------------------------------------
 
 

@@ -10,22 +10,27 @@ cannot hide in both places at once.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..codes import code
-from ..findings import ExitCode, Finding, Location, display_path, has_errors, sort_findings
-from ..report import Format, Summary, emit
+from .. import suppress
+from ..codes import code, exit_code
+from ..findings import ExitCode, Finding, Location, display_path, sort_findings
+from ..report import Summary, emit
 from .checks import CHECKS, run_checks
 from .inputs import MissingPath, Module, load_paths
 from .spec import Expectation, SpecError, read_expectation
 
+if TYPE_CHECKING:
+    from ..config import Settings
+
 __all__ = ["CHECKS", "MissingPath", "Module", "audit", "default_paths", "run"]
 
 
-def default_paths(spec: Expectation | None) -> list[Path]:
+def default_paths(spec: Expectation | None, out: Path = Path("out")) -> list[Path]:
     """out/ as a whole, or only out/<name>/ when a spec says which module it describes."""
-    if spec is not None and spec.name and (Path("out") / spec.name).is_dir():
-        return [Path("out") / spec.name]
-    return [Path("out")]
+    if spec is not None and spec.name and (out / spec.name).is_dir():
+        return [out / spec.name]
+    return [out]
 
 
 def audit(modules: list[Module], spec: Expectation | None) -> list[Finding]:
@@ -36,8 +41,8 @@ def audit(modules: list[Module], spec: Expectation | None) -> list[Finding]:
     return sort_findings(findings)
 
 
-def run(paths: list[Path] | None, spec_path: Path | None, fmt: Format) -> ExitCode:
-    """The whole command: read, check, report. Raises MissingPath for a path that is not there."""
+def run(paths: list[Path] | None, spec_path: Path | None, *, settings: "Settings") -> ExitCode:
+    """The whole command: read, check, suppress, report. Raises MissingPath for a path that is not there."""
     spec: Expectation | None = None
     spec_findings: list[Finding] = []
     if spec_path is not None:
@@ -47,7 +52,10 @@ def run(paths: list[Path] | None, spec_path: Path | None, fmt: Format) -> ExitCo
             spec = read_expectation(spec_path)
         except SpecError as exc:
             spec_findings.append(code("NS304").at(Location(display_path(spec_path)), str(exc)))
-    modules = load_paths(paths or default_paths(spec))
-    findings = sort_findings(spec_findings + audit(modules, spec))
-    emit(findings, Summary(len(modules), "module(s) audited"), fmt)
-    return ExitCode.FINDINGS if has_errors(findings) else ExitCode.CLEAN
+    modules = load_paths(paths or default_paths(spec, settings.out))
+    findings = suppress.apply(spec_findings + audit(modules, spec), settings.suppressions,
+                              root=settings.root, today=settings.today)
+    findings = sort_findings(findings + suppress.expired(settings.suppressions, settings.today))
+    emit(findings, Summary(len(modules), "module(s) audited"), fmt=settings.format,
+         verbosity=settings.verbosity, color=settings.color)
+    return exit_code(findings)

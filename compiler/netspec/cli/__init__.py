@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from .. import DISTRIBUTION
 from ..findings import ExitCode
 from .audit import audit_command
 from .common import UsageError
@@ -23,7 +24,21 @@ from .reference import rules_command, rules_markdown, schema_command, services_c
 app = typer.Typer(
     help="Compile short YAML network specs into private AWS VPCs as Terraform JSON modules.",
     no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+        sys.stdout.write(f"netspec {__version__} ({DISTRIBUTION} on PyPI)\n")
+        raise typer.Exit(ExitCode.CLEAN)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", "-V", help="Print the version and exit.",
+                                       callback=_print_version, is_eager=True)) -> None:
+    """Compile short YAML network specs into private AWS VPCs as Terraform JSON modules."""
 
 COMMANDS = (
     ("compile", compile_command),

@@ -8,22 +8,27 @@ from typing import Optional
 import typer
 
 from ..report import Format
-from .common import FormatOpt, UsageError
+from .common import ConfigOpt, FormatOpt, NoColorOpt, QuietOpt, UsageError, VerboseOpt, settings_for
 
 
 def audit_command(
     paths: Optional[list[Path]] = typer.Argument(
-        None, help="Module folders, *.tf.json files or `terraform show -json` files (default: out/).",
-        show_default=False),
+        None, help="Module folders, *.tf.json files or `terraform show -json` files "
+                   "(default: the configuration's out, else out/).", show_default=False),
     spec: Optional[Path] = typer.Option(None, "--spec", help="Also check the S3 endpoint policy against this spec's buckets."),
-    fmt: Format = FormatOpt,
+    fmt: Optional[Format] = FormatOpt,
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
+    no_color: bool = NoColorOpt,
+    config_file: Optional[Path] = ConfigOpt,
 ) -> None:
     """Check compiled modules or plans for an internet path, open access or missing flow logs.
 
     Independent of the compiler: it reads the Terraform JSON as written (hand
     edits and *_override.tf.json included), so it catches what compile would not.
     Each folder holding *.tf.json is audited as one module. With --spec and no
-    PATHS, only out/<spec name>/ is audited.
+    PATHS, only out/<spec name>/ is audited. Suppressions in the configuration
+    (netspec.toml) apply to its findings too.
 
     Examples:
 
@@ -35,7 +40,8 @@ def audit_command(
     """
     from .. import audit  # imported here: only this command needs it
 
+    settings = settings_for(config_file=config_file, fmt=fmt, quiet=quiet, verbose=verbose, no_color=no_color)
     try:
-        raise typer.Exit(audit.run(paths, spec, fmt))
+        raise typer.Exit(audit.run(paths, spec, settings=settings))
     except audit.MissingPath as exc:
         raise UsageError(str(exc)) from None

@@ -1,27 +1,69 @@
-"""What every command shares: the usage error, common options, finding and compiling specs, exit."""
+"""What every command shares: the usage error, common options, settings, compiling specs, exit."""
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from ..codes import IO_ERROR_CODES, code
+from .. import config, suppress
+from ..codes import code, exit_code
 from ..crossspec import check_across
-from ..findings import ExitCode, Finding, Location, display_path, has_errors, sort_findings
+from ..findings import Finding, Location, display_path, has_errors, sort_findings
 from ..pipeline import Result, compile_bytes
 from ..render import RenderOptions
-from ..report import Format, Progress, Summary, emit
+from ..report import Format, Progress, Summary, TextReport, Verbosity, emit
 
 SPEC_SUFFIXES = (".yaml", ".yml")
-PathsArg = typer.Argument(None, help="Spec files or folders of specs (default: specs/).", show_default=False)
-FormatOpt = typer.Option(Format.TEXT, "--format", "-f", help="Output format for findings.")
-StrictOpt = typer.Option(False, "--strict", help="Treat warnings as failures (exit 1).")
+STDIN = Path("-")
+STDIN_LABEL = "<stdin>"
+
+PathsArg = typer.Argument(
+    None, help="Spec files or folders of specs; - reads one spec from standard input "
+               "(default: the configuration's `specs`, else specs/).", show_default=False)
+FormatOpt = typer.Option(None, "--format", "-f", help="Findings format (default: the configuration's, else text).",
+                         show_default=False)
+StrictOpt = typer.Option(None, "--strict/--no-strict", help="Treat warnings as failures (exit 1).", show_default=False)
+QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only the findings: no summary line, no notes.")
+VerboseOpt = typer.Option(False, "--verbose", "-v", help="Also print suppressed findings and what was left unchanged.")
+NoColorOpt = typer.Option(False, "--no-color", help="Never color findings (the NO_COLOR variable does the same).")
+ConfigOpt = typer.Option(None, "--config", dir_okay=False, show_default=False,
+                         help="Configuration file to use instead of the netspec.toml (or pyproject.toml "
+                              "with [tool.netspec]) found from the working directory up.")
+StdinNameOpt = typer.Option(None, "--stdin-filename", show_default=False,
+                            help="The path findings name for a spec read from standard input (-).")
 
 
 class UsageError(Exception):
     """Bad arguments or unreadable paths: exit 2."""
+
+
+def settings_for(*, config_file: Optional[Path], fmt: Optional[Format] = None, strict: Optional[bool] = None,
+                 quiet: bool = False, verbose: bool = False, no_color: bool = False) -> config.Settings:
+    """The run's settings: the configuration file's, then the options given on the command line
+    (None: not given). A configuration with errors ends the run here, its findings reported, exit 2.
+    """
+    if quiet and verbose:
+        raise UsageError("--quiet and --verbose exclude each other")
+    if config_file is not None and not config_file.is_file():
+        raise UsageError(f"{config_file}: no such file")
+    verbosity = Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL
+    try:
+        settings = config.load(config_file)
+    except config.ConfigError as exc:
+        findings = sort_findings(exc.findings)
+        emit(findings, Summary(1, "configuration file(s) read"), fmt=fmt or Format.TEXT, verbosity=verbosity,
+             color=not no_color)
+        raise typer.Exit(exit_code(findings)) from None
+    settings = dataclasses.replace(settings, verbosity=verbosity, color=not no_color)
+    if fmt is not None:
+        settings = dataclasses.replace(settings, format=fmt)
+    if strict is not None:
+        settings = dataclasses.replace(settings, strict=strict)
+    return settings
 
 
 def find_specs(paths: list[Path]) -> list[Path]:
@@ -36,13 +78,29 @@ def find_specs(paths: list[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def default_paths(paths: Optional[list[Path]]) -> list[Path]:
-    return paths or [Path("specs")]
+def spec_paths(paths: Optional[list[Path]], settings: config.Settings) -> list[Path]:
+    """The paths given, else the configuration's specs (default specs/)."""
+    return list(paths or settings.specs)
 
 
-def compile_paths(paths: list[Path], options: RenderOptions) -> list[Result]:
+def is_complete(paths: list[Path]) -> bool:
+    """True when the run reads whole folders of specs: then a module no spec compiled to is an orphan."""
+    return bool(paths) and all(p != STDIN and p.is_dir() for p in paths)
+
+
+def _compile_stdin(label: str, options: RenderOptions) -> Result:
+    return compile_bytes(sys.stdin.buffer.read(), label, options=options)
+
+
+def compile_paths(paths: list[Path], *, settings: config.Settings, options: RenderOptions = RenderOptions(),
+                  stdin_name: Optional[str] = None) -> list[Result]:
+    """Every spec under `paths` (`-`: standard input), checked across specs, suppressions applied."""
+    if paths.count(STDIN) > 1:
+        raise UsageError("- (standard input) can be given once")
+    if stdin_name is not None and STDIN not in paths:
+        raise UsageError("--stdin-filename names the spec read from standard input; give - as a path")
+    specs = find_specs([p for p in paths if p != STDIN])
     results = []
-    specs = find_specs(paths)
     progress = Progress(len(specs))
     for index, spec in enumerate(specs, 1):
         progress.step(index, display_path(spec))
@@ -53,17 +111,34 @@ def compile_paths(paths: list[Path], options: RenderOptions) -> list[Result]:
             continue
         results.append(compile_bytes(raw, display_path(spec), options=options))
     progress.done()
-    return check_across(results)
+    if STDIN in paths:
+        results.append(_compile_stdin(stdin_name or STDIN_LABEL, options))
+    return [_suppressed(r, settings) for r in check_across(results)]
 
 
-def finish(findings: list[Finding], specs: int, fmt: Format, strict: bool) -> None:
+def _suppressed(result: Result, settings: config.Settings) -> Result:
+    """A spec's findings with its inline and the configuration's suppressions applied."""
+    inline: list = []
+    malformed: list[Finding] = []
+    if result.document is not None:
+        inline, malformed = suppress.inline(result.document.text, result.path)
+    findings = suppress.apply([*result.findings, *malformed, *suppress.expired(inline, settings.today)],
+                              [*inline, *settings.suppressions], root=settings.root, today=settings.today)
+    files = result.files if not has_errors(findings) else {}
+    return dataclasses.replace(result, findings=tuple(sort_findings(findings)), files=files)
+
+
+def run_findings(results: list[Result], settings: config.Settings) -> list[Finding]:
+    """Every finding of a run: each spec's, and the configuration's expired suppressions."""
+    return [f for r in results for f in r.findings] + suppress.expired(settings.suppressions, settings.today)
+
+
+def finish(findings: list[Finding], count: int, *, settings: config.Settings,
+           verb: str = "spec(s) checked") -> None:
     """Report every finding once, then exit with the code they mean."""
     ordered = sort_findings(findings)
-    emit(ordered, Summary(specs), fmt)
-    if any(f.code in IO_ERROR_CODES for f in ordered):
-        raise typer.Exit(ExitCode.USAGE)
-    failed = has_errors(ordered) or (strict and bool(ordered))
-    raise typer.Exit(ExitCode.FINDINGS if failed else ExitCode.CLEAN)
+    emit(ordered, Summary(count, verb), fmt=settings.format, verbosity=settings.verbosity, color=settings.color)
+    raise typer.Exit(exit_code(ordered, strict=settings.strict))
 
 
 def read_spec(path: Path) -> bytes:
@@ -74,5 +149,7 @@ def read_spec(path: Path) -> bytes:
 
 
 def print_findings(results: list[Result]) -> None:
-    """Findings of specs that did not compile, as text on stderr: stdout keeps the report."""
-    emit(sort_findings(f for r in results for f in r.findings), Summary(len(results)), Format.TEXT)
+    """Findings of specs that did not compile, as text on stderr: stdout keeps the command's report."""
+    findings = sort_findings(f for r in results for f in r.findings)
+    sys.stderr.write(TextReport().render(findings, Summary(len(results))))
+    sys.stderr.write(Summary(len(results)).line(findings) + "\n")

@@ -2,49 +2,141 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import sys
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Optional
 
 import typer
 
+from .. import config, lifecycle
 from ..codes import code
 from ..findings import Finding, Location, display_path
-from ..render import RenderOptions
-from ..report import Format
+from ..pipeline import Result
+from ..render import Emit, RenderOptions
+from ..report import Format, Verbosity, note
 from ..writer import Change, FileChange, apply_changes, plan_changes
-from .common import FormatOpt, PathsArg, StrictOpt, compile_paths, default_paths, finish
+from .common import (ConfigOpt, FormatOpt, NoColorOpt, PathsArg, QuietOpt, StdinNameOpt, StrictOpt, UsageError,
+                     VerboseOpt, compile_paths, finish, is_complete, run_findings, settings_for, spec_paths)
 
-# compile's --format: every report.Format for findings, plus `hcl` (findings as text,
-# module as .tf files). Derived from Format so a new findings format reaches compile too.
+# compile's --format: every report.Format for findings, plus the deprecated `hcl` (now
+# `--emit hcl`). Derived from Format so a new findings format reaches compile too.
 CompileFormat = enum.Enum("CompileFormat", {**{f.name: f.value for f in Format}, "HCL": "hcl"}, type=str)
 
 
-def _change_findings(changes: list[FileChange]) -> list[Finding]:
-    findings = []
-    for item in changes:
-        where = Location(display_path(item.path))
-        if item.change is Change.CONFLICT:
-            findings.append(code("NS303").at(where, "netspec would write this file, but did not write the one there"))
+class WriteBack(enum.Enum):
+    """What compile does with what it compiled (black's --check/--diff as one value)."""
+
+    YES = "write"  # write out/<name>/
+    CHECK = "check"  # write nothing; a module that would change is a finding
+    DIFF = "diff"  # as CHECK, and print a unified diff of what would change
+
+
+def _stale(directory: Path, spec: str, changes: list[FileChange]) -> Finding:
+    """One finding per module that is not what its spec compiles to, naming every file that differs."""
+    listed = ", ".join(f"{c.path.name} {c.change.value}" for c in changes)
+    return code("NS302").at(Location(display_path(changes[0].path)),
+                            f"{display_path(directory)}/ is not what {spec} compiles to: {listed}")
+
+
+def _conflicts(changes: list[FileChange]) -> list[Finding]:
+    return [code("NS303").at(Location(display_path(c.path)), "netspec would write this file, but did not write the one there")
+            for c in changes]
+
+
+def _names(results: list[Result]) -> tuple[set[str], set[str]]:
+    """Every network name the run knows (from the model, or as written when the spec has errors),
+    and the file names of specs whose name could not be read."""
+    names, unknown = set(), set()
+    for r in results:
+        data = r.document.data if r.document is not None else None
+        name = r.name or (data.get("name") if isinstance(data, dict) else None)
+        if isinstance(name, str):
+            names.add(name)
         else:
-            findings.append(code("NS302").at(where, f"{item.change.value}: out/ is not what the spec compiles to"))
+            unknown.add(PurePath(r.path).name)
+    return names, unknown
+
+
+def _orphans(results: list[Result], settings: config.Settings, write_back: WriteBack, prune: bool) -> list[Finding]:
+    names, unknown = _names(results)
+    findings = []
+    for orphan in lifecycle.find_orphans(settings.out, names=names, unknown_sources=unknown):
+        shown = display_path(orphan.directory)
+        kept = f"; keeps {orphan.kept_names()} (not written by netspec)" if orphan.kept else ""
+        if write_back is not WriteBack.YES:
+            findings.append(code("NS306").at(
+                Location(display_path(orphan.generated[0])),
+                f"{shown}/ was generated from {orphan.source}, but no spec compiles to it now; "
+                f"`netspec compile --prune` removes its {len(orphan.generated)} generated file(s){kept}"))
+        elif prune:
+            gone = lifecycle.prune(orphan)
+            note(f"{shown}: removed {len(orphan.generated)} generated file(s) of {orphan.source}"
+                 + ("" if not orphan.kept else f"; kept {orphan.kept_names()} (not written by netspec)")
+                 + ("; folder removed" if gone else ""), verbosity=settings.verbosity)
+        else:
+            note(f"{shown}: generated from {orphan.source}, which no spec compiles to now; "
+                 "`netspec compile --prune` removes it", verbosity=settings.verbosity)
     return findings
+
+
+def _write(result: Result, settings: config.Settings, write_back: WriteBack) -> list[Finding]:
+    """Compare one compiled spec with its out/<name>/, and write it, check it or diff it."""
+    assert result.network is not None
+    directory = settings.out / result.network.name
+    if settings.emit is Emit.HCL:
+        from ..render.hcl import to_hcl  # imported here: only HCL output needs hcl2 (~0.1 s to import)
+        files = to_hcl(result.files)
+    else:
+        files = result.files
+    # The other format's generated files are obsolete here, so switching removes them.
+    changes = plan_changes(directory, files)
+    conflicts = [c for c in changes if c.change is Change.CONFLICT]
+    rest = [c for c in changes if c.change is not Change.CONFLICT]
+    if conflicts or write_back is not WriteBack.YES:
+        if write_back is WriteBack.DIFF:
+            sys.stdout.write(lifecycle.unified_diff(rest, files))
+        stale = [_stale(directory, result.path, rest)] if rest and write_back is not WriteBack.YES else []
+        return _conflicts(conflicts) + stale
+    if not changes:
+        note(f"{display_path(directory)}: up to date", verbosity=settings.verbosity, level=Verbosity.VERBOSE)
+        return []
+    try:
+        apply_changes(directory, files, changes)
+    except OSError as exc:
+        where = Location(display_path(Path(exc.filename) if exc.filename else directory))
+        return [code("NS305").at(where, f"cannot write the module: {exc.strerror or exc}")]
+    note(f"{display_path(directory)}: {len(changes)} file(s) updated", verbosity=settings.verbosity)
+    return []
 
 
 def compile_command(
     paths: Optional[list[Path]] = PathsArg,
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder that receives one module per spec: OUT/<name>/."),
-    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if out/ is stale, missing files or hand-edited."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", show_default=False,
+                                       help="Folder that receives one module per spec: OUT/<name>/ (default: the configuration's, else out/)."),
+    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if a module is stale, missing, hand-edited or has no spec any more."),
+    diff: bool = typer.Option(False, "--diff", help="As --check, and print a unified diff of what compile would change."),
+    prune: bool = typer.Option(False, "--prune", help="Remove the generated files of modules whose spec is gone (other files are kept)."),
     module: bool = typer.Option(False, "--module", help="Leave out the provider block (provider.tf.json), for use as a child module."),
-    compile_fmt: CompileFormat = typer.Option(
-        CompileFormat.TEXT, "--format", "-f", help="Output format for findings; hcl: findings as text, module as .tf files."),
-    strict: bool = StrictOpt,
+    emit: Optional[Emit] = typer.Option(None, "--emit", show_default=False,
+                                        help="Module format: json (.tf.json files) or hcl (.tf files) (default: the configuration's, else json)."),
+    compile_fmt: Optional[CompileFormat] = typer.Option(
+        None, "--format", "-f", show_default=False, help="Findings format (default: the configuration's, else text). "
+                                                         "`hcl` is deprecated: use --emit hcl."),
+    strict: Optional[bool] = StrictOpt,
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
+    no_color: bool = NoColorOpt,
+    config_file: Optional[Path] = ConfigOpt,
+    stdin_filename: Optional[str] = StdinNameOpt,
 ) -> None:
-    """Validate specs and write their Terraform modules (JSON, or HCL with --format hcl) to OUT/<name>/.
+    """Validate specs and write their Terraform modules to OUT/<name>/.
 
     A spec with errors leaves its OUT/<name>/ untouched. Files netspec did not
-    write (state, .terraform/, *_override.tf.json) are never changed.
+    write (state, .terraform/, *_override.tf.json) are never changed. When the
+    run reads whole folders of specs, a module no spec compiles to any more is
+    reported by --check and removed by --prune.
 
     Examples:
 
@@ -52,40 +144,53 @@ def compile_command(
 
       netspec compile specs/ds-team.yaml --out build/
 
-      netspec compile --check              # in CI: fail if out/ is not current
+      netspec compile --check --diff       # in CI: fail, with a diff, if out/ is not current
 
-      netspec compile --format hcl         # the same modules as .tf files
+      netspec compile --emit hcl           # the same modules as .tf files
+
+      netspec compile --prune              # also remove modules whose spec was deleted
+
+      cat team.yaml | netspec validate - --stdin-filename specs/team.yaml
     """
-    hcl = compile_fmt is CompileFormat.HCL
-    fmt = Format.TEXT if hcl else Format(compile_fmt.value)
-    if hcl:
-        from ..render.hcl import to_hcl  # imported here: only HCL output needs hcl2 (~0.1 s to import)
-    results = compile_paths(default_paths(paths), RenderOptions(module=module))
-    findings = [f for r in results for f in r.findings]
+    deprecated_hcl = compile_fmt is not None and compile_fmt.value == "hcl"
+    fmt = None if compile_fmt is None or deprecated_hcl else Format(compile_fmt.value)
+    settings = settings_for(config_file=config_file, fmt=fmt, strict=strict, quiet=quiet, verbose=verbose,
+                            no_color=no_color)
+    if deprecated_hcl:
+        if emit is Emit.JSON:
+            raise UsageError("--format hcl (deprecated) and --emit json contradict each other")
+        sys.stderr.write("netspec: `--format hcl` is deprecated; use `--emit hcl` (findings stay text)\n")
+        emit = Emit.HCL
+    settings = dataclasses.replace(settings, out=out or settings.out, emit=emit or settings.emit)
+    write_back = WriteBack.DIFF if diff else WriteBack.CHECK if check else WriteBack.YES
+    if prune and write_back is not WriteBack.YES:
+        raise UsageError("--prune removes files; --check and --diff write nothing (they report modules to prune)")
+    if write_back is WriteBack.DIFF and settings.format in (Format.JSON, Format.SARIF):
+        raise UsageError(f"--diff prints to standard output, which --format {settings.format.value} keeps for its document")
+    given = spec_paths(paths, settings)
+    if prune and not is_complete(given):
+        raise UsageError("--prune needs whole folders of specs (or none: the configured ones), "
+                         "to know which modules no spec compiles to")
+    results = compile_paths(given, settings=settings, options=RenderOptions(module=module), stdin_name=stdin_filename)
+    findings = run_findings(results, settings)
     for result in results:
-        if not result.ok or result.network is None:
-            continue
-        directory = out / result.network.name
-        # The other format's generated files are obsolete here, so switching removes them.
-        files = to_hcl(result.files) if hcl else result.files
-        changes = plan_changes(directory, files)
-        conflicts = [c for c in changes if c.change is Change.CONFLICT]
-        if check or conflicts:
-            findings += _change_findings(conflicts if not check else changes)
-            continue
-        if changes:
-            try:
-                apply_changes(directory, files, changes)
-            except OSError as exc:
-                where = Location(display_path(Path(exc.filename) if exc.filename else directory))
-                findings.append(code("NS305").at(where, f"cannot write the module: {exc.strerror or exc}"))
-                continue
-            if fmt is Format.TEXT:
-                sys.stderr.write(f"{display_path(directory)}: {len(changes)} file(s) updated\n")
-    finish(findings, len(results), fmt, strict)
+        if result.ok and result.network is not None:
+            findings += _write(result, settings, write_back)
+    if is_complete(given):
+        findings += _orphans(results, settings, write_back, prune)
+    finish(findings, len(results), settings=settings)
 
 
-def validate_command(paths: Optional[list[Path]] = PathsArg, fmt: Format = FormatOpt, strict: bool = StrictOpt) -> None:
+def validate_command(
+    paths: Optional[list[Path]] = PathsArg,
+    fmt: Optional[Format] = FormatOpt,
+    strict: Optional[bool] = StrictOpt,
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
+    no_color: bool = NoColorOpt,
+    config_file: Optional[Path] = ConfigOpt,
+    stdin_filename: Optional[str] = StdinNameOpt,
+) -> None:
     """Run every check on specs; write nothing.
 
     Examples:
@@ -93,6 +198,10 @@ def validate_command(paths: Optional[list[Path]] = PathsArg, fmt: Format = Forma
       netspec validate
 
       netspec validate specs/ds-team.yaml --format json
+
+      git show main:specs/ds-team.yaml | netspec validate - --stdin-filename specs/ds-team.yaml
     """
-    results = compile_paths(default_paths(paths), RenderOptions())
-    finish([f for r in results for f in r.findings], len(results), fmt, strict)
+    settings = settings_for(config_file=config_file, fmt=fmt, strict=strict, quiet=quiet, verbose=verbose,
+                            no_color=no_color)
+    results = compile_paths(spec_paths(paths, settings), settings=settings, stdin_name=stdin_filename)
+    finish(run_findings(results, settings), len(results), settings=settings)

@@ -14,7 +14,7 @@ from .. import gitrev
 from ..findings import ExitCode, display_path
 from ..model import Network
 from ..pipeline import Result, compile_bytes
-from .common import SPEC_SUFFIXES, UsageError, find_specs, print_findings, read_spec
+from .common import SPEC_SUFFIXES, ConfigOpt, UsageError, find_specs, print_findings, read_spec, settings_for
 
 
 def _compile_side(raw: bytes | None, path: str, failed: list[Result]) -> Network | None:
@@ -74,6 +74,7 @@ def diff_command(
         None, "--base", help="Git ref to compare specs with (default: the merge base of HEAD and main).",
         show_default=False),
     fmt: specdiff.DiffFormat = typer.Option(specdiff.DiffFormat.MARKDOWN, "--format", "-f", help="Output format."),
+    config_file: Optional[Path] = ConfigOpt,
 ) -> None:
     """Say what a change to specs does to the network, for a pull request comment.
 
@@ -102,7 +103,8 @@ def diff_command(
             else:
                 branch, commit = gitrev.merge_base()
                 base_label = f"{branch} (merge base {commit[:12]})"
-            pairs = _ref_pairs(top, given or [Path("specs")], commit, base or commit[:12])
+            specs = given or list(settings_for(config_file=config_file).specs)  # the configured specs, else specs/
+            pairs = _ref_pairs(top, specs, commit, base or commit[:12])
     except gitrev.GitError as exc:
         raise UsageError(str(exc)) from None
     failed: list[Result] = []

@@ -39,9 +39,5 @@ def encryption(network: Network) -> Body:
             "policy": policies.to_json(policies.logs_key_policy(arn_prefix, logs_principal, arns)),
             "tags": tags(network, f"{network.name}-logs"),
         }),
-        (*names.split(names.LOGS_KEY_ALIAS), {
-            "name": literal(f"alias/netspec/{network.name}/logs"),
-            "target_key_id": ref(names.LOGS_KEY, "key_id"),
-        }),
     ]
     return {"resource": resources(*blocks)}

@@ -24,6 +24,11 @@ What needs care, and why:
 * Meta-arguments whose JSON strings are expressions rather than templates
   (depends_on, lifecycle, provider, ...) are refused instead of guessed: netspec
   writes none of them.
+* The text is what `terraform fmt` makes of it, byte for byte (a test runs
+  `terraform fmt -check`): `_aligned` lines up the `=` of consecutive one-line
+  attributes the way terraform's formatter (hclwrite) does, and a single-expression
+  argument (a precondition's `condition`) keeps netspec's own expression text, which
+  hcl2 would respace (`[ for`).
 """
 
 from __future__ import annotations
@@ -97,7 +102,8 @@ def module_text(document: dict[str, Any]) -> str:
             raise ValueError(f"top-level {kind!r} is not a block netspec translates")
         for labels, block_body in _labelled(kind, content, _LABELS[kind]):
             comments: list[str] = []
-            block = _block_body(kind, block_body, comments, labels[0] if kind == "resource" else "")
+            expressions: list[str] = []
+            block = _block_body(kind, block_body, comments, expressions, labels[0] if kind == "resource" else "")
             for label in reversed(labels):
                 block = {_quoted(_checked_label(label)): block}
             text = hcl2.dumps({kind: [block]}, deserializer_options=_DESERIALIZER, formatter_options=_FORMATTER)
@@ -105,6 +111,10 @@ def module_text(document: dict[str, Any]) -> str:
             # string spans lines (newlines are escaped), so trimming lines is safe.
             text = "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n"))
             text = re.sub(r"\n{3,}", "\n\n", text)  # hcl2 leaves two blank lines between repeated blocks
+            text = _aligned(text)
+            for index, expression in enumerate(expressions):
+                # netspec's own expression text, as written (hcl2 would respace it: `[ for`).
+                text = text.replace(_placeholder(index), expression, 1)
             sections.append("".join(_comment(c) for c in comments) + text + "\n")
     return "\n".join(sections)
 
@@ -118,7 +128,11 @@ def _labelled(kind: str, content: Any, depth: int, labels: tuple[str, ...] = ())
     return [pair for label, inner in content.items() for pair in _labelled(kind, inner, depth - 1, labels + (label,))]
 
 
-def _block_body(kind: str, body: Any, comments: list[str], rtype: str = "") -> dict[str, Any]:
+def _placeholder(index: int) -> str:
+    return f"__netspec_expression_{index}__"
+
+
+def _block_body(kind: str, body: Any, comments: list[str], expressions: list[str], rtype: str = "") -> dict[str, Any]:
     """A block body in hcl2's dict form; its `//` comments are collected into `comments`."""
     if not isinstance(body, dict):
         raise ValueError(f"{kind}: a block body must be an object")
@@ -129,9 +143,10 @@ def _block_body(kind: str, body: Any, comments: list[str], rtype: str = "") -> d
             comments.append(str(value))
         elif name in _NESTED_BLOCKS.get(kind, ()) or name in _NESTED_BY_TYPE.get(rtype, ()):
             bodies = value if isinstance(value, list) else [value]
-            blocks[_checked_name(name)] = [_block_body(name, b, comments) for b in bodies]
+            blocks[_checked_name(name)] = [_block_body(name, b, comments, expressions) for b in bodies]
         elif name in _SINGLE_EXPRESSIONS.get(kind, ()):
-            attributes[_checked_name(name)] = _single_expression(value)
+            expressions.append(_single_expression(value)[2:-1])
+            attributes[_checked_name(name)] = "${" + _placeholder(len(expressions) - 1) + "}"
         elif name in _EXPRESSION_ARGUMENTS.get(kind, ()):
             raise ValueError(f"{kind}: {name!r} holds expressions in JSON, not templates; not translated")
         else:
@@ -223,3 +238,65 @@ def _checked_label(label: str) -> str:
 
 def _comment(text: str) -> str:
     return "".join(f"# {line}".rstrip() + "\n" for line in text.splitlines() or [""])
+
+
+_LEAD = re.compile(r'( *)("(?:[^"\\]|\\.)*"|[A-Za-z0-9_-]+) *=(?!=)')
+_BRACKETS = {"{": 1, "[": 1, "(": 1, "}": -1, "]": -1, ")": -1}
+
+
+def _net_brackets(expression: str) -> int:
+    """Brackets an expression opens and does not close, outside its quoted strings."""
+    net, in_string, index = 0, False, 0
+    while index < len(expression):
+        char = expression[index]
+        if in_string:
+            if char == "\\":
+                index += 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        else:
+            net += _BRACKETS.get(char, 0)
+        index += 1
+    return net
+
+
+def _assignment(line: str) -> tuple[str, str] | None:
+    """(lead, value) of a one-line attribute or object entry (`  key = value`), else None.
+
+    As in hclwrite's formatter, an attribute whose value opens a bracket it does not close
+    on the same line is no assignment for alignment: it ends the run of aligned lines.
+    """
+    match = _LEAD.match(line)
+    if not match:
+        return None
+    value = line[match.end():].strip()
+    if _net_brackets(value) != 0:
+        return None
+    return match.group(1) + match.group(2), value
+
+
+def _aligned(text: str) -> str:
+    """Each run of consecutive one-line assignments with its `=` in one column: one space
+    after the longest lead (indentation and key, counted in characters), one after `=`."""
+    lines = text.split("\n")
+    parsed = [_assignment(line) for line in lines]
+    for i, line in enumerate(lines):
+        opener = _LEAD.match(line) if parsed[i] is None else None
+        if opener:  # `key = [` or `key = {`: one space each side of `=`, as terraform fmt leaves it
+            lines[i] = f"{opener.group(1)}{opener.group(2)} = {line[opener.end():].strip()}"
+    start = 0
+    while start < len(lines):
+        if parsed[start] is None:
+            start += 1
+            continue
+        end = start
+        while end < len(lines) and parsed[end] is not None:
+            end += 1
+        width = max(len(parsed[i][0]) for i in range(start, end))  # type: ignore[index]
+        for i in range(start, end):
+            lead, value = parsed[i]  # type: ignore[misc]
+            lines[i] = f"{lead}{' ' * (width - len(lead))} = {value}"
+        start = end
+    return "\n".join(lines)

@@ -71,4 +71,22 @@ def outputs(network: Network) -> Body:
     if network.encrypts_logs_itself:
         result["logs_kms_key_arn"] = _output("KMS key encrypting the flow-log and DNS query-log groups",
                                              ref(names.LOGS_KEY, "arn"))
+    result.update(_lookup_outputs(network))
     return {"output": result}
+
+
+def _lookup_outputs(network: Network) -> Body:
+    """The forms other stacks usually look for: a list of subnet IDs, the VPC block, the
+    interface endpoints' DNS names, and the flow-log group's ARN (for a subscription or an alarm)."""
+    result: Body = {
+        "subnet_id_list": _output("Private subnet IDs as a list, in the order of the spec's azs",
+                                  [ref(names.subnet(s), "id") for s in network.subnets]),
+        "vpc_cidr_block": _output("IPv4 block of the VPC", ref(names.VPC, "cidr_block")),
+        "endpoint_dns_entries": _output(
+            "DNS entries (dns_name, hosted_zone_id) of each interface endpoint, by service",
+            {e.service.key: ref(names.endpoint(e), "dns_entry") for e in network.interface_endpoints}),
+    }
+    if network.flow_logs is not None:
+        result["flow_log_group_arn"] = _output("ARN of the CloudWatch log group receiving the VPC flow logs",
+                                               ref(names.FLOW_LOG_GROUP, "arn"))
+    return result

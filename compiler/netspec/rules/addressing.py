@@ -42,7 +42,7 @@ def subnets_overlap(view: SpecView, code: Code) -> Iterator[Finding]:
                           related=(view.doc.at(("subnets", zone_a)),))
 
 
-@rule("NS213")
+@rule("NS213", needs=("azs", "subnets"))
 def subnets_match_zones(view: SpecView, code: Code) -> Iterator[Finding]:
     explicit = view.data.get("subnets")
     if explicit is None:

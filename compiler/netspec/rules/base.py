@@ -2,8 +2,10 @@
 
 A rule is one small function with one stable code. It reads a `SpecView` (the
 loaded document plus values derived from it once, such as the region and each
-zone's subnet) and yields findings. Rules run only on specs that passed the
-schema, so they may rely on its shapes, but never on other rules having passed.
+zone's subnet) and yields findings. Rules may rely on the schema's shapes, never
+on other rules having passed: when the schema found errors, they run on the
+valid part of the spec (partial.py), and a rule that trips over a part that was
+taken out is skipped for that spec.
 """
 
 from __future__ import annotations
@@ -24,16 +26,21 @@ from ..requirements import Requirements, gather, service_entry
 class Rule:
     code: Code
     check: Callable[["SpecView"], Iterable[Finding]]
+    # Top-level keys the rule reasons about as a whole ("s3 is not in services"): it is
+    # skipped when part of one of them failed the schema, since the part it cannot see
+    # may be the one it looks for. Rules that judge each item on its own need none.
+    needs: tuple[str, ...] = ()
 
 
 RULES: list[Rule] = []
 
 
-def rule(code_id: str) -> Callable[[Callable[["SpecView", Code], Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
+def rule(code_id: str, *, needs: tuple[str, ...] = ()
+         ) -> Callable[[Callable[["SpecView", Code], Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
     """Register a check under its code; the check receives the view and its Code."""
     def register(check: Callable[["SpecView", Code], Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
         bound = code(code_id)
-        RULES.append(Rule(bound, lambda view: check(view, bound)))
+        RULES.append(Rule(bound, lambda view: check(view, bound), needs))
         return check
     return register
 
@@ -47,15 +54,17 @@ class SpecView:
 
     @cached_property
     def region(self) -> regions.Region | None:
-        return regions.region(self.data["region"])
+        name = self.data.get("region")
+        return regions.region(name) if isinstance(name, str) else None
 
     @cached_property
     def vpc(self) -> ipaddress.IPv4Network | None:
-        return addressing.parse_network(self.data["cidr"])
+        cidr = self.data.get("cidr")
+        return addressing.parse_network(cidr) if isinstance(cidr, str) else None
 
     @property
     def zones(self) -> list[str]:
-        return list(self.data["azs"])
+        return list(self.data.get("azs") or [])
 
     def indexed(self, key: str) -> Iterator[tuple[int, Any]]:
         return enumerate(self.data.get(key) or [])
@@ -124,9 +133,24 @@ def repeats(values: Iterable[Any]) -> Iterator[tuple[int, int]]:
         first.setdefault(value, index)
 
 
-def run_rules(doc: Document) -> list[Finding]:
+# What reading a part the schema took out looks like: the rule cannot decide, so it is skipped.
+_UNREADABLE = (LookupError, TypeError, AttributeError, ValueError)
+
+
+def run_rules(doc: Document, *, partial: bool = False) -> list[Finding]:
+    """Every rule's findings. `partial`: the document is the valid part of a spec with schema
+    errors (see partial.py); a rule that needs what was taken out is skipped, never crashes."""
     view = SpecView(doc)
+    incomplete = {pointer[0] for pointer in doc.pruned}
     findings: list[Finding] = []
     for registered in RULES:
-        findings.extend(registered.check(view))
+        if not partial:
+            findings.extend(registered.check(view))
+            continue
+        if incomplete.intersection(registered.needs):
+            continue
+        try:
+            findings.extend(list(registered.check(view)))
+        except _UNREADABLE:
+            continue
     return findings

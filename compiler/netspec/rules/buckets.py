@@ -67,14 +67,14 @@ def is_legacy_name(name: str) -> bool:
     return bucket_name_problem(name) is not None and bucket_name_problem(name, legacy=True) is None
 
 
-@rule("NS230")
+@rule("NS230", needs=("services", "workloads"))
 def buckets_without_s3(view: SpecView, code: Code) -> Iterator[Finding]:
     if view.data.get("buckets") and view.requirements is not None and "s3" not in view.service_keys:
         yield code.at(view.doc.key_at(("buckets",)), "`buckets` are listed but the network has no `s3` endpoint",
                       hint="add `s3` to services (or a workload that uses S3), or remove `buckets`")
 
 
-@rule("NS231")
+@rule("NS231", needs=("buckets", "workloads"))
 def s3_without_buckets(view: SpecView, code: Code) -> Iterator[Finding]:
     requirements = view.requirements
     if requirements is None or "s3" not in view.service_keys or view.data.get("buckets") or requirements.buckets:

@@ -42,7 +42,7 @@ def service_unavailable(view: SpecView, code: Code) -> Iterator[Finding]:
                           f"{name} is not offered by netspec in {view.region.name} (partition {view.region.partition})")
 
 
-@rule("NS223")
+@rule("NS223", needs=("services", "workloads"))
 def ecr_needs_s3(view: SpecView, code: Code) -> Iterator[Finding]:
     # ECR serves image layers from S3, so pulls through ecr.dkr fail without the S3 gateway.
     if "ecr.dkr" in view.service_keys and "s3" not in view.service_keys:
@@ -50,7 +50,7 @@ def ecr_needs_s3(view: SpecView, code: Code) -> Iterator[Finding]:
         yield code.at(view.doc.at(where), "ecr.dkr needs the s3 gateway endpoint: ECR serves image layers from S3")
 
 
-@rule("NS226")
+@rule("NS226", needs=("services", "workloads"))
 def nothing_to_reach(view: SpecView, code: Code) -> Iterator[Finding]:
     if not view.data.get("services") and not view.data.get("workloads"):
         yield code.at(view.doc.key_at(("services",)) if "services" in view.data else view.doc.at(()),
