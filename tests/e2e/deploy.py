@@ -86,5 +86,5 @@ def write_module(directory: Path, files: dict[str, str]) -> None:
 
 def prepare(directory: Path, files: dict[str, str], env: dict[str, str], emulator_url: str, region: str) -> Workdir:
     write_module(directory, files)
-    write_override(directory, emulator_url, region)
+    write_override(directory, emulator_url, region, module_text="".join(files.values()))
     return Workdir(directory, env)

@@ -143,9 +143,30 @@ def provider_override(url: str, region: str, services: tuple[str, ...] = EMULATE
     }
 
 
-def write_override(directory: Path, url: str, region: str, services: tuple[str, ...] = EMULATED_SERVICES) -> Path:
+# What the emulator cannot hold, left out of applies and proven by `terraform plan` instead
+# (tests/e2e/test_plan_only.py). moto creates Route 53 Resolver query-log configurations but cannot
+# list their tags (ListTagsForResource answers ResourceNotFoundException), which the provider does
+# after every create and read; it has no DNS Firewall API at all (NotImplementedError).
+EMULATOR_GAPS = {
+    "aws_route53_resolver_query_log_config": {"vpc": {"count": 0}},
+    "aws_route53_resolver_query_log_config_association": {
+        "vpc": {"count": 0, "resolver_query_log_config_id": "left-out-of-the-emulator"}},
+}
+
+
+def gap_overrides(module_text: str) -> dict:
+    """Overrides that leave out the resources in EMULATOR_GAPS that this module has."""
+    return {rtype: blocks for rtype, blocks in EMULATOR_GAPS.items() if f'"{rtype}"' in module_text}
+
+
+def write_override(directory: Path, url: str, region: str, services: tuple[str, ...] = EMULATED_SERVICES,
+                   module_text: str = "") -> Path:
     path = directory / OVERRIDE_FILE
-    path.write_text(json.dumps(provider_override(url, region, services), indent=2) + "\n")
+    body = provider_override(url, region, services)
+    gaps = gap_overrides(module_text)
+    if gaps:
+        body["resource"] = gaps
+    path.write_text(json.dumps(body, indent=2) + "\n")
     return path
 
 

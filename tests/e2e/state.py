@@ -33,6 +33,8 @@ class Deployed:
     prefix_lists: dict[str, str]  # prefix list name (a service name) -> id
     flow_logs: list[dict]
     log_groups: list[dict]
+    network_acls: list[dict] = field(default_factory=list)
+    keys: dict[str, dict] = field(default_factory=dict)  # KMS key ARN of a log group -> its metadata and rotation
 
 
 def _by_vpc(vpc_id: str) -> list[dict]:
@@ -65,7 +67,21 @@ def collect(emulator: Emulator, region: str, vpc_id: str, log_group: str) -> Dep
         flow_logs=ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc_id]}])["FlowLogs"],
         log_groups=[g for g in logs.describe_log_groups(logGroupNamePrefix=log_group)["logGroups"]
                     if g["logGroupName"] == log_group],
+        network_acls=ec2.describe_network_acls(Filters=_by_vpc(vpc_id))["NetworkAcls"],
+        keys=_keys(emulator, region, logs.describe_log_groups(logGroupNamePrefix=log_group)["logGroups"]),
     )
+
+
+def _keys(emulator: Emulator, region: str, groups: list[dict]) -> dict[str, dict]:
+    kms = emulator.client("kms", region)
+    found = {}
+    for group in groups:
+        arn = group.get("kmsKeyId")
+        if arn and arn not in found:
+            found[arn] = {**kms.describe_key(KeyId=arn)["KeyMetadata"],
+                          "rotation": kms.get_key_rotation_status(KeyId=arn)["KeyRotationEnabled"],
+                          "policy": json.loads(kms.get_key_policy(KeyId=arn, PolicyName="default")["Policy"])}
+    return found
 
 
 def leftovers(emulator: Emulator, region: str, vpc_id: str, log_group: str, role: str) -> list[str]:
@@ -180,9 +196,9 @@ def policy_resources(policy: dict) -> set[str]:
     return {r for statement in _as_list(policy["Statement"]) for r in _as_list(statement.get("Resource", []))}
 
 
-def principal_accounts(policy: dict) -> list[Any]:
-    """The aws:PrincipalAccount each statement is limited to (None: not limited)."""
-    return [(statement.get("Condition") or {}).get("StringEquals", {}).get("aws:PrincipalAccount")
+def principal_accounts(policy: dict, key: str = "aws:PrincipalAccount") -> list[Any]:
+    """The account each statement limits `key` to (None: not limited)."""
+    return [(statement.get("Condition") or {}).get("StringEquals", {}).get(key)
             for statement in _as_list(policy["Statement"])]
 
 
@@ -248,8 +264,39 @@ def check_endpoints(d: Deployed, want: EndpointExpectations) -> list[str]:
                 problems.append(f"{label}: policy resources {sorted(policy_resources(policy))}, "
                                 f"expected {sorted(want.s3_resources)}")
         elif principal_accounts(policy) != [ACCOUNT_ID] * len(_as_list(policy["Statement"])):
-            problems.append(f"{label}: policy not limited to account {ACCOUNT_ID}: {policy}")
+            problems.append(f"{label}: policy not limited to callers of account {ACCOUNT_ID}: {policy}")
+        elif principal_accounts(policy, "aws:ResourceAccount") != [ACCOUNT_ID] * len(_as_list(policy["Statement"])):
+            problems.append(f"{label}: policy not limited to resources of account {ACCOUNT_ID}: {policy}")
     return problems
+
+
+def check_adopted_defaults(d: Deployed, vpc_cidr: str, has_gateway_endpoints: bool) -> list[str]:
+    """The main route table has only the local route; the default ACL holds exactly netspec's rules."""
+    problems = []
+    main = [t for t in d.route_tables if any(a.get("Main") for a in t.get("Associations", []))]
+    for table in main:
+        extra = [r for r in table["Routes"] if r.get("GatewayId") != LOCAL_TARGET]
+        if extra:
+            problems.append(f"main route table {table['RouteTableId']} has routes {extra}")
+    defaults = [a for a in d.network_acls if a.get("IsDefault")]
+    if len(defaults) != 1:
+        return problems + [f"{len(defaults)} default network ACLs"]
+    def ports(entry: dict) -> tuple[Any, Any]:  # "-1" (every protocol) has no ports, however they are shown
+        return (None, None) if entry["Protocol"] == "-1" else (entry["PortRange"]["From"], entry["PortRange"]["To"])
+
+    found = sorted(("egress" if e["Egress"] else "ingress", e["RuleNumber"], e["Protocol"], e["CidrBlock"],
+                    *ports(e), e["RuleAction"])
+                   for e in defaults[0]["Entries"] if e["RuleNumber"] != 32767)  # 32767: AWS's final deny
+    expected = [(way, 100, "-1", vpc_cidr, None, None, "allow") for way in ("egress", "ingress")]
+    if has_gateway_endpoints:
+        expected += [("egress", 200, "6", "0.0.0.0/0", 443, 443, "allow"),
+                     ("ingress", 200, "6", "0.0.0.0/0", 1024, 65535, "allow")]
+    if found != sorted(expected):
+        problems.append(f"default network ACL entries {found}, expected {sorted(expected)}")
+    return problems
+
+
+FLOW_LOG_FIELDS = {"vpc-id", "subnet-id", "interface-id", "pkt-srcaddr", "pkt-dstaddr", "flow-direction", "traffic-path"}
 
 
 def check_flow_logs(d: Deployed, log_group: str, retention_days: int) -> list[str]:
@@ -267,5 +314,20 @@ def check_flow_logs(d: Deployed, log_group: str, retention_days: int) -> list[st
         problems.append(f"no flow log of {d.vpc_id} writes to {log_group}: {d.flow_logs}")
     problems += [f"flow log {f['FlowLogId']} captures {f.get('TrafficType')}, not ALL"
                  for f in to_group if f.get("TrafficType") != "ALL"]
+    problems += [f"flow log {f['FlowLogId']} aggregates over {f.get('MaxAggregationInterval')} s, not 60"
+                 for f in to_group if f.get("MaxAggregationInterval") != 60]
+    for f in to_group:
+        fields = {token.removeprefix("${").removesuffix("}") for token in f.get("LogFormat", "").split()}
+        if not FLOW_LOG_FIELDS <= fields:
+            problems.append(f"flow log {f['FlowLogId']} format lacks {sorted(FLOW_LOG_FIELDS - fields)}")
+    key = group.get("kmsKeyId")
+    if not key:
+        problems.append(f"log group {log_group} is not encrypted with a KMS key")
+    elif key in d.keys:
+        if d.keys[key]["rotation"] is not True:
+            problems.append(f"key {key} of {log_group} does not rotate")
+        conditions = [s.get("Condition", {}) for s in d.keys[key]["policy"]["Statement"]]
+        if not any(log_group in json.dumps(c) for c in conditions):
+            problems.append(f"key {key}'s policy does not scope CloudWatch Logs to {log_group}")
     # DeliverLogsStatus is not checked: moto reports FAILED when the destination is given as an ARN.
     return problems

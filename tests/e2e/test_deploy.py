@@ -18,7 +18,7 @@ from .deploy import compile_spec, prepare
 from .emulator import EMULATED_SERVICES, write_override
 from .plans import drift, summarize
 from .runs import EVOLUTION_NEW_SERVICE, EVOLUTION_NEW_ZONE, EXAMPLES, Deployment, Evolution, log_group_name
-from .state import (EndpointExpectations, ExpectedEndpoint, check_endpoints, check_flow_logs,
+from .state import (EndpointExpectations, ExpectedEndpoint, check_adopted_defaults, check_endpoints, check_flow_logs,
                     check_no_internet_path, check_security_groups, check_subnets)
 
 pytestmark = pytest.mark.e2e
@@ -160,6 +160,14 @@ def test_no_path_to_the_internet(deployments, name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_main_route_table_and_default_acl_are_locked(deployments, name):
+    record = applied(deployments, name)
+    gateways = any(e.gateway for e in expected_endpoints(record.spec))
+    problems = check_adopted_defaults(record.state, record.spec["cidr"], gateways)
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_one_private_subnet_per_zone(deployments, name):
     record = applied(deployments, name)
     cidrs = record.outputs["subnet_cidrs"]
@@ -247,7 +255,8 @@ def test_adding_a_zone_and_a_service_only_adds(evolution):
     updates = {address: sorted(item.attribute for item in items) for address, items in plan.updates.items()}
     assert updates == {"aws_vpc_endpoint.s3": ["route_table_ids"],
                        "aws_vpc_endpoint.sts": ["subnet_ids"],
-                       "aws_vpc_endpoint.logs": ["subnet_ids"]}, updates
+                       "aws_vpc_endpoint.logs": ["subnet_ids"],
+                       "aws_default_network_acl.default": ["subnet_ids"]}, updates  # the new subnet joins it
 
 
 def test_narrowing_bucket_access_updates_only_the_s3_policy(evolution):

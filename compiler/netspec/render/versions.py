@@ -30,7 +30,7 @@ CHECKED_FOR_AWS_6: Mapping[str, frozenset[str]] = MappingProxyType({
     # Adopted defaults, the logs' key, Route 53 Resolver query logging and DNS Firewall: none of these
     # resources has a section in the guide (its table of contents, read in full at the commit above).
     "aws_default_route_table": frozenset({"default_route_table_id", "route", "tags"}),
-    "aws_default_network_acl": frozenset({"default_network_acl_id", "ingress", "egress", "tags"}),
+    "aws_default_network_acl": frozenset({"default_network_acl_id", "subnet_ids", "ingress", "egress", "tags"}),
     "aws_kms_key": frozenset({"description", "enable_key_rotation", "deletion_window_in_days", "policy", "tags",
                               "arn"}),
     "aws_route53_resolver_query_log_config": frozenset({"name", "destination_arn", "tags", "id"}),

@@ -79,5 +79,8 @@ def default_nacl(network: Network) -> Body:
     if network.gateway_endpoints:
         ingress.append(_nacl_rule(NACL_GATEWAY, "tcp", "0.0.0.0/0", EPHEMERAL_PORTS))
         egress.append(_nacl_rule(NACL_GATEWAY, "tcp", "0.0.0.0/0", (443, 443)))
+    # Every subnet uses this ACL (AWS associates new subnets with the default one); saying so keeps
+    # `terraform plan` from reading the associations as drift.
     return {"//": NACL_NOTE, "default_network_acl_id": ref(names.VPC, "default_network_acl_id"),
+            "subnet_ids": [ref(names.subnet(s), "id") for s in network.subnets],
             "ingress": ingress, "egress": egress, "tags": tags(network, f"{network.name}-default-acl")}
