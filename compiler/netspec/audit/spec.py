@@ -1,58 +1,62 @@
 """What a spec promises about a module, read straight from its YAML.
 
 Deliberately not the compiler's loader and model: the audit must not share the code
-whose output it checks. Only the keys NS509 needs are read.
+whose output it checks. Only the keys the checks need are read, leniently (a spec the
+compiler would refuse has no module to audit anyway):
+
+* `name`, `region`;
+* `services`: catalog keys (strings) and custom PrivateLink services
+  (`{name: X, service_name: com.amazonaws.vpce.<region>.vpce-svc-...}`);
+* `workloads`: present or not (what they expand to is the compiler's business);
+* `buckets`: names as written, a trailing `*` included;
+* `flow_logs`: `false`, or `{retention_days: N}`; absent or `true` is the default;
+* `perimeter`: `{org_id: o-..., accounts: [...]}`, the identities endpoint policies may
+  admit besides the deploying account.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from .. import workloads as profiles
-from ..catalog import AWS_BUCKETS, SERVICES, partition_arn_prefix
+from ..catalog import partition_arn_prefix
 from ..regions import region as lookup_region
-from .policy import PLACEHOLDER
+
+# netspec's flow-log retention when a spec does not set one (build.DEFAULT_RETENTION_DAYS;
+# a test keeps the two equal). Also the floor for a module audited without a spec.
+DEFAULT_RETENTION_DAYS = 365
 
 
 @dataclass(frozen=True)
 class Expectation:
     name: str
     region: str
-    services: frozenset[str]
+    services: frozenset[str]  # catalog keys
     buckets: tuple[str, ...]  # names as written, a trailing `*` included
-    workloads: tuple[str, ...] = ()
+    custom_services: frozenset[str] = frozenset()  # endpoint service names of custom PrivateLink services
+    workloads: bool = False  # the spec lists `workloads:`, which imply catalog services
+    flow_logs: bool = True
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    perimeter_accounts: frozenset[str] = frozenset()  # besides the deploying account
+    perimeter_orgs: frozenset[str] = frozenset()
+    source: str = ""  # the spec file, for messages
 
     @property
     def arn_prefix(self) -> str:
         known = lookup_region(self.region)
         return partition_arn_prefix(known) if known is not None else "arn:aws"
 
-    def implied_buckets(self) -> set[str]:
-        """Buckets (catalog.AWS_BUCKETS keys) the spec's workloads and services need, from the data tables."""
-        keys: set[str] = set()
-        services = set(self.services)
-        pending = [w for w in self.workloads if w in profiles.PROFILES]
-        seen: set[str] = set()
-        while pending:
-            profile = profiles.PROFILES[pending.pop()]
-            if profile.key in seen:
-                continue
-            seen.add(profile.key)
-            keys |= {key for key, _ in profile.buckets}
-            services |= {key for key, _ in profile.services}
-            pending += list(profile.includes)
-        keys |= {b for s in services if s in SERVICES for b in SERVICES[s].implies_buckets}
-        return keys
-
     def allowed_s3_resources(self) -> frozenset[str]:
         """The bucket ARNs (and their objects) an S3 endpoint policy may name."""
         names = list(self.buckets)
-        for key in self.implied_buckets():
-            # ECR layers, JumpStart models, ...: AWS-owned buckets that workloads and services read.
-            names.append(AWS_BUCKETS[key].template.format(region=self.region, account=PLACEHOLDER))
+        if "ecr.dkr" in self.services or self.workloads:
+            # ECR pulls image layers from this AWS-owned bucket through the S3 endpoint
+            # (ECR User Guide, "Minimum Amazon S3 bucket permissions for Amazon ECR").
+            # Workloads that run containers imply ecr.dkr without listing it.
+            names.append(f"prod-{self.region}-starport-layer-bucket")
         s3 = f"{self.arn_prefix}:s3:::"
         return frozenset(arn for n in names for arn in (s3 + n, s3 + n + "/*"))
 
@@ -61,11 +65,21 @@ class SpecError(ValueError):
     pass
 
 
-def read_expectation(path: Path) -> Expectation:
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SpecError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+def _account(value: Any) -> str | None:
+    """An account id as written; YAML reads an unquoted one as an integer."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value).zfill(12)
+    return value if isinstance(value, str) else None
+
+
+def _strings(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [v for v in items if isinstance(v, str)]
+
+
+def expectation_from(document: Any, source: str = "") -> Expectation:
     if not isinstance(document, dict):
         raise SpecError("spec is not a mapping")
     buckets = []
@@ -73,9 +87,37 @@ def read_expectation(path: Path) -> Expectation:
         name = item.get("name") if isinstance(item, dict) else item
         if isinstance(name, str):
             buckets.append(name)
-    services = [s.get("name") if isinstance(s, dict) else s for s in document.get("services") or []]
-    listed = document.get("workloads") or []
-    return Expectation(name=str(document.get("name", "")), region=str(document.get("region", "")),
-                       services=frozenset(str(s) for s in services if isinstance(s, str)),
-                       buckets=tuple(buckets),
-                       workloads=tuple(str(w) for w in listed if isinstance(w, str)))
+    services: set[str] = set()
+    custom: set[str] = set()
+    for item in document.get("services") or []:
+        if isinstance(item, str):
+            services.add(item)
+        elif isinstance(item, dict) and isinstance(item.get("service_name"), str):
+            custom.add(item["service_name"])
+    flow = document.get("flow_logs", True)
+    retention = flow.get("retention_days", DEFAULT_RETENTION_DAYS) if isinstance(flow, dict) else DEFAULT_RETENTION_DAYS
+    perimeter = document.get("perimeter") if isinstance(document.get("perimeter"), dict) else {}
+    accounts = {a for a in map(_account, perimeter.get("accounts") or []) if a}
+    return Expectation(
+        name=str(document.get("name", "")), region=str(document.get("region", "")),
+        services=frozenset(services), buckets=tuple(buckets), custom_services=frozenset(custom),
+        workloads=bool(document.get("workloads")), flow_logs=flow is not False,
+        retention_days=retention if isinstance(retention, int) and not isinstance(retention, bool) else DEFAULT_RETENTION_DAYS,
+        perimeter_accounts=frozenset(accounts), perimeter_orgs=frozenset(_strings(perimeter.get("org_id"))),
+        source=source)
+
+
+def parse_expectation(raw: bytes, source: str) -> Expectation:
+    try:
+        document = yaml.safe_load(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, yaml.YAMLError, RecursionError, ValueError) as exc:
+        raise SpecError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    return expectation_from(document, source)
+
+
+def read_expectation(path: Path) -> Expectation:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(exc.strerror or str(exc)) from None
+    return parse_expectation(raw, str(path))
