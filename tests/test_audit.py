@@ -17,7 +17,7 @@ from netspec.audit.inputs import load_paths, locate, plan_module
 from netspec.audit.policy import parse
 from netspec.audit.values import Expression, Reference, Template, decide
 from netspec.audit.spec import read_expectation
-from netspec.findings import Finding
+from netspec.findings import Finding, display_path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "out"
@@ -476,3 +476,177 @@ def test_cli_exit_codes_and_json(copy_of, tmp_path):
     missing = run_cli("audit", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "no such file" in missing.stderr
     assert run_cli("audit", "--spec", str(tmp_path / "nowhere.yaml")).returncode == 2
+
+
+# --- HCL, overrides and what a folder holds ------------------------------------------
+
+
+def hcl_copy(name: str, target: Path) -> Path:
+    """out/<name> as native HCL files (`compile --format hcl` writes the same)."""
+    from netspec.render.hcl import to_hcl
+
+    target.mkdir(parents=True)
+    files = {p.name: p.read_text() for p in (OUT / name).glob("*.tf.json")}
+    for file_name, text in to_hcl(files).items():
+        (target / file_name).write_text(text)
+    return target
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_hcl_module_reads_like_its_json_and_is_clean(name, tmp_path, monkeypatch):
+    folder = hcl_copy(name, tmp_path / "repo" / "out" / name)
+    shutil.copytree(SPECS, tmp_path / "repo" / "specs")
+    (as_json,), (as_hcl,) = load_paths([OUT / name]), load_paths([folder])
+    assert {r.key: r.values for r in as_hcl.resources} == {r.key: r.values for r in as_json.resources}
+    assert {h.spec for h in as_hcl.headers} == {f"{name}.yaml"}
+    monkeypatch.chdir(tmp_path)  # the spec is found beside out/, not in the current directory
+    assert audit(load_paths([folder])) == []
+
+
+def test_a_tf_file_beside_the_json_is_part_of_the_module(copy_of):
+    module = copy_of("ds-team")
+    (module / "extra.tf").write_text('\n\nresource "aws_internet_gateway" "door" {\n  vpc_id = aws_vpc.main.id\n}\n')
+    (finding,) = run_audit(module)
+    assert finding.code == "NS501" and finding.location.path.endswith("extra.tf") and finding.location.line == 3
+
+
+def test_overrides_apply_in_name_order_and_ignored_files_are_ignored(copy_of):
+    module = copy_of("ds-team")
+    (module / "a_override.tf").write_text(
+        'resource "aws_subnet" "private_us_east_1a" {\n  map_public_ip_on_launch = true\n}\n')
+    (module / "b_override.tf.json").write_text(json.dumps(
+        {"resource": {"aws_subnet": {"private_us_east_1a": {"map_public_ip_on_launch": False}}}}))
+    # Terraform skips hidden files and editor backups; so does the audit.
+    (module / ".hidden.tf").write_text('resource "aws_internet_gateway" "x" {}\n')
+    (module / "extra.tf~").write_text('resource "aws_internet_gateway" "x" {}\n')
+    (module / ".terraform" / "modules" / "m").mkdir(parents=True)
+    (module / ".terraform" / "modules" / "m" / "main.tf").write_text('resource "aws_internet_gateway" "x" {}\n')
+    assert run_audit(module) == []
+    (module / "c_override.tf").write_text(
+        'resource "aws_subnet" "private_us_east_1a" {\n  map_public_ip_on_launch = true\n}\n')
+    (finding,) = run_audit(module)
+    assert finding.code == "NS503" and finding.location.path.endswith("c_override.tf")
+    assert [m.label for m in load_paths([module.parent])] == [display_path(module)]
+
+
+def test_unreadable_hcl_is_located(copy_of):
+    module = copy_of("ds-team")
+    (module / "extra.tf").write_text('resource "aws_route" "x" {\n  destination_cidr_block = \n')
+    findings = run_audit(module)
+    assert codes(findings) == {"NS500"}
+    assert findings[0].location.path.endswith("extra.tf") and findings[0].location.line >= 2
+
+
+def test_references_to_literal_attributes_are_read_through(copy_of):
+    module = copy_of("ds-team")
+    rule = {"security_group_id": "${aws_security_group.workload.id}", "ip_protocol": "-1",
+            "cidr_ipv4": "${aws_vpc.main.cidr_block}"}
+    edit(module / "security_groups.tf.json", lambda d: d["resource"]["aws_vpc_security_group_egress_rule"].update(
+        {"in_vpc": rule}))
+    assert run_audit(module) == []  # 10.2.0.0/16, read from aws_vpc.main
+    rule["cidr_ipv6"] = "${aws_vpc.main.ipv6_cidr_block}"  # computed by AWS: not a literal the audit can read
+    edit(module / "security_groups.tf.json", lambda d: d["resource"]["aws_vpc_security_group_egress_rule"].update(
+        {"in_vpc": rule}))
+    (finding,) = run_audit(module)
+    assert finding.code == "NS511" and "cidr_ipv6" in finding.message
+
+
+# --- which spec a module is audited against ------------------------------------------
+
+
+def test_header_pattern_matches_the_renderer():
+    from netspec import compile_text
+    from netspec.audit.config import HEADER
+    from netspec.render import header
+
+    result = compile_text((SPECS / "ds-team.yaml").read_text(), "ds-team.yaml")
+    match = HEADER.match(header(result.network))
+    assert match and match.group("spec") == "ds-team.yaml" and len(match.group("sha")) == 64
+
+
+def test_default_retention_is_the_compilers():
+    from netspec.audit.spec import DEFAULT_RETENTION_DAYS
+    from netspec.build import DEFAULT_RETENTION_DAYS as COMPILER_DEFAULT
+
+    assert DEFAULT_RETENTION_DAYS == COMPILER_DEFAULT
+
+
+def make_repo(root: Path, spec_text: str, name: str = "team") -> Path:
+    """A repository with specs/<name>.yaml compiled into out/<name>/."""
+    from netspec import compile_text
+
+    result = compile_text(spec_text, f"{name}.yaml")
+    assert result.ok, result.findings
+    (root / "specs").mkdir(parents=True)
+    (root / "specs" / f"{name}.yaml").write_text(spec_text)
+    module = root / "out" / name
+    module.mkdir(parents=True)
+    for file_name, text in result.files.items():
+        (module / file_name).write_text(text)
+    return module
+
+
+def test_spec_beside_out_comes_before_the_current_directory(tmp_path, monkeypatch):
+    text = (SPECS / "ds-team.yaml").read_text()
+    module = make_repo(tmp_path / "repo", text, "ds-team")
+    # The current directory holds a different ds-team.yaml: the one beside out/ decides.
+    (tmp_path / "cwd" / "specs" / "nested").mkdir(parents=True)
+    (tmp_path / "cwd" / "specs" / "nested" / "ds-team.yaml").write_text(text + "# changed\n")
+    monkeypatch.chdir(tmp_path / "cwd")
+    assert audit(load_paths([module])) == []
+    # Without specs/ beside out/, the current directory's specs/ (searched recursively) is used.
+    shutil.rmtree(tmp_path / "repo" / "specs")
+    (finding,) = audit(load_paths([module]))
+    assert finding.code == "NS518" and "specs/nested/ds-team.yaml" in finding.message
+    (tmp_path / "cwd" / "specs" / "nested" / "ds-team.yaml").write_text(text)
+    assert audit(load_paths([module])) == []
+    shutil.rmtree(tmp_path / "cwd" / "specs")
+    (finding,) = audit(load_paths([module]))
+    assert finding.code == "NS517" and "ds-team.yaml" in finding.message
+    assert finding.location.line == 2 and finding.location.path.endswith(".tf.json")
+
+
+def test_flow_logs_off_by_the_spec_is_one_warning_with_or_without_spec(tmp_path):
+    text = (SPECS / "ds-team.yaml").read_text() + "flow_logs: false\n"
+    module = make_repo(tmp_path, text)
+    assert not (module / "flow_logs.tf.json").exists()
+    for args in (["out/team"], ["out/team", "--spec", "specs/team.yaml"]):
+        result = run_cli("audit", *args, "--format", "json", cwd=tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+        report = json.loads(result.stdout)
+        assert [(f["code"], f["severity"]) for f in report["findings"]] == [("NS519", "warning")]
+    # The same module audited against a spec that keeps flow logs on: NS510.
+    assert codes(run_audit(module, spec=SPECS / "ds-team.yaml")) == {"NS510"}
+
+
+def test_retention_follows_the_spec(tmp_path):
+    text = (SPECS / "ds-team.yaml").read_text() + "flow_logs:\n  retention_days: 30\n"
+    module = make_repo(tmp_path, text)
+    assert audit(load_paths([module])) == []
+    # The same module against the default (365 days): too short.
+    (finding,) = run_audit(module, spec=SPECS / "ds-team.yaml")
+    assert finding.code == "NS516" and "30 day(s)" in finding.message
+    edit(module / "flow_logs.tf.json", lambda d: d["resource"]["aws_cloudwatch_log_group"]["flow_logs"].pop(
+        "retention_in_days"))
+    assert run_audit(module, spec=SPECS / "ds-team.yaml") == []  # never expires
+
+
+def test_plan_shows_aws_default_policy_of_an_endpoint_that_takes_none():
+    default = json.dumps({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]})
+    document = plan_document([{"type": "aws_vpc_endpoint", "name": "notebook", "values": {
+        "service_name": "aws.sagemaker.us-east-1.notebook", "policy": default}}])
+    assert known(audit([plan_module(document, "plan.json")], None)) == []
+
+
+def test_plan_account_is_the_caller_identity_the_plan_read():
+    policy = json.dumps({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+                                        "Condition": {"StringEquals": {"aws:PrincipalAccount": "111122223333"}}}]})
+    document = plan_document([{"type": "aws_vpc_endpoint", "name": "sts", "values": {
+        "service_name": "com.amazonaws.us-east-1.sts", "policy": policy}}])
+    document["configuration"]["root_module"]["resources"][-1]["expressions"]["policy"] = {"constant_value": policy}
+    (finding,) = known(audit([plan_module(document, "plan.json")], None))
+    assert finding.code == "NS514" and "the plan shows no aws_caller_identity" in finding.message
+    document["prior_state"] = {"values": {"root_module": {"resources": [
+        {"address": "data.aws_caller_identity.current", "mode": "data", "type": "aws_caller_identity",
+         "name": "current", "values": {"account_id": "111122223333"}}]}}}
+    assert known(audit([plan_module(document, "plan.json")], None)) == []

@@ -101,7 +101,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("NS405", "invalid inline suppression",
          'write `# netspec: ignore CODE reason="why"` on the finding\'s line or the line above'),
     # --- audit of compiled modules and plans (netspec audit) --------------
-    Code("NS500", "audit input unreadable", "pass out/<name>/ folders, *.tf.json files or `terraform show -json` output"),
+    Code("NS500", "audit input unreadable", "pass out/<name>/ folders, *.tf.json or *.tf files, or `terraform show -json` output"),
     Code("NS501", "internet path: gateway", "remove the internet, NAT or egress-only gateway; the network reaches AWS only through VPC endpoints"),
     Code("NS502", "route to the internet", "remove the route; route tables hold only the local route and gateway-endpoint routes"),
     Code("NS503", "public IP address", "no public addresses: map_public_ip_on_launch and associate_public_ip_address false, no Elastic IPs, internal load balancers"),

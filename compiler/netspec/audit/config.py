@@ -92,13 +92,16 @@ def _parse(path: Path, text: str) -> tuple[dict[str, Any] | None, Finding | None
 def header_of(path: Path, text: str, document: dict[str, Any]) -> Header | None:
     if path.name.endswith(TF_JSON_SUFFIX):
         comment = document.get("//")
+        found = re.search(r'"//"\s*:\s*"', text)
+        line = text.count("\n", 0, found.start()) + 1 if found else 1
     else:
         first = _HCL_HEADER.match(text)
         comment = first.group("text") if first else None
+        line = text.count("\n", 0, first.start("text")) + 1 if first else 1
     match = HEADER.match(comment) if isinstance(comment, str) else None
     if match is None:
         return None
-    return Header(match.group("spec"), match.group("sha"), Location(display_path(path)))
+    return Header(match.group("spec"), match.group("sha"), Location(display_path(path), line))
 
 
 def _objects(value: Any) -> Iterator[dict[str, Any]]:
