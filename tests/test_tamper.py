@@ -10,7 +10,7 @@ from netspec.audit import audit
 from netspec.audit.inputs import load_paths
 from netspec.codes import CODES
 from tamper.build import build
-from tamper.cases import CASES
+from tamper.cases import CASES, Case
 
 # Codes the corpus does not cover, and the test that does.
 ELSEWHERE = {"NS500": "tests/test_audit.py::test_unreadable_input"}
@@ -49,7 +49,5 @@ def test_tampered_module_fails_with_its_codes(case, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("example", ["ds-team", "ds-forecasting", "ml-containers"])
 def test_untouched_fresh_modules_are_clean(example, tmp_path, monkeypatch):
-    from tamper.cases import Case
-
     monkeypatch.chdir(tmp_path)
     assert audit(load_paths([build(Case("clean", frozenset(), example=example), tmp_path)])) == []

@@ -8,6 +8,7 @@ what Terraform computed; values known only after apply are absent, and `unknown`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Mapping
 
 from ..findings import Finding, Location
@@ -78,11 +79,30 @@ class Module:
     accounts: frozenset[str] = frozenset()  # plan: the deploying account(s) the plan shows
     planned: bool = False
 
+    @cached_property
+    def _by_key(self) -> dict[tuple[str, str], Resource]:
+        return {(r.module, r.key): r for r in self.resources}
+
+    @cached_property
+    def _by_id(self) -> dict[str, Resource]:
+        """Resources by the id and ARN a plan shows for them (the first one wins)."""
+        found: dict[str, Resource] = {}
+        for r in self.resources:
+            for attribute in ("id", "arn"):
+                value = r.values.get(attribute)
+                if isinstance(value, str) and value:
+                    found.setdefault(value, r)
+        return found
+
     def of_type(self, *types: str) -> list[Resource]:
         return [r for r in self.resources if r.type in types]
 
     def find(self, target: str, module: str = "") -> Resource | None:
-        return next((r for r in self.resources if r.key == target and r.module == module), None)
+        return self._by_key.get((module, target))
+
+    def with_id(self, value: Any) -> Resource | None:
+        """The resource whose id or ARN (as a plan shows it) is `value`."""
+        return self._by_id.get(value) if isinstance(value, str) else None
 
     def resolve(self, value: Any, module: str = "", depth: int = 5) -> Any:
         """A Reference to a literal attribute of a resource in this module, as that literal.

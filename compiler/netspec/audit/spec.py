@@ -6,7 +6,7 @@ compiler would refuse has no module to audit anyway):
 
 * `name`, `region`;
 * `services`: catalog keys (strings) and custom PrivateLink services
-  (`{name: X, service_name: com.amazonaws.vpce.<region>.vpce-svc-...}`);
+  (`{name: X, service_name: com.amazonaws.vpce.<region>.vpce-svc-..., accepts_policy: true}`);
 * `workloads`: present or not (what they expand to is the compiler's business);
 * `buckets`: names as written, a trailing `*` included;
 * `flow_logs`: `false`, or `{retention_days: N}`; absent or `true` is the default;
@@ -37,6 +37,7 @@ class Expectation:
     services: frozenset[str]  # catalog keys
     buckets: tuple[str, ...]  # names as written, a trailing `*` included
     custom_services: frozenset[str] = frozenset()  # endpoint service names of custom PrivateLink services
+    custom_policyless: frozenset[str] = frozenset()  # those of them without `accepts_policy: true`
     workloads: bool = False  # the spec lists `workloads:`, which imply catalog services
     flow_logs: bool = True
     retention_days: int = DEFAULT_RETENTION_DAYS
@@ -89,11 +90,14 @@ def expectation_from(document: Any, source: str = "") -> Expectation:
             buckets.append(name)
     services: set[str] = set()
     custom: set[str] = set()
+    policyless: set[str] = set()
     for item in document.get("services") or []:
         if isinstance(item, str):
             services.add(item)
         elif isinstance(item, dict) and isinstance(item.get("service_name"), str):
             custom.add(item["service_name"])
+            if item.get("accepts_policy") is not True:
+                policyless.add(item["service_name"])
     flow = document.get("flow_logs", True)
     retention = flow.get("retention_days", DEFAULT_RETENTION_DAYS) if isinstance(flow, dict) else DEFAULT_RETENTION_DAYS
     perimeter = document.get("perimeter") if isinstance(document.get("perimeter"), dict) else {}
@@ -101,8 +105,9 @@ def expectation_from(document: Any, source: str = "") -> Expectation:
     return Expectation(
         name=str(document.get("name", "")), region=str(document.get("region", "")),
         services=frozenset(services), buckets=tuple(buckets), custom_services=frozenset(custom),
+        custom_policyless=frozenset(policyless),
         workloads=bool(document.get("workloads")), flow_logs=flow is not False,
-        retention_days=retention if isinstance(retention, int) and not isinstance(retention, bool) else DEFAULT_RETENTION_DAYS,
+        retention_days=retention if type(retention) is int else DEFAULT_RETENTION_DAYS,
         perimeter_accounts=frozenset(accounts), perimeter_orgs=frozenset(_strings(perimeter.get("org_id"))),
         source=source)
 

@@ -81,7 +81,7 @@ def resolve_target(module: Module, resource: Resource, attribute: str) -> list[s
         found.append(other.address if other else (f"{resource.module}.{target}" if resource.module else target))
     for value in listed(resource.values.get(attribute)):
         if isinstance(value, str) and value:
-            other = next((r for r in module.resources if value in (r.values.get("id"), r.values.get("arn"))), None)
+            other = module.with_id(value)
             found.append(other.address if other else value)
     return found
 
@@ -90,16 +90,15 @@ def covers(child: Resource, vpc: Resource, attribute: str) -> bool:
     """Does `child.attribute` point at `vpc`? A plan value known only after apply gets the benefit of the doubt."""
     if child.refers_to(vpc, attribute):
         return True
-    unresolved = child.values.get(attribute) is None and not any(t.startswith("aws_vpc.") for t in child.points_at(attribute))
+    named = child.points_at(attribute)
+    unresolved = child.values.get(attribute) is None and not any(t.startswith("aws_vpc.") for t in named)
     return child.planned and unresolved and attribute in (child.plan_refs or {attribute: None})
 
 
 def reference_types(module: Module, value: Any) -> set[str]:
     """Resource types a target value names: by reference, or (a plan) by the id of a resource it shows."""
     types = {r.type for r in listed(value) if isinstance(r, Reference)}
-    for item in listed(value):
-        if isinstance(item, str) and item:
-            types |= {r.type for r in module.resources if item in (r.values.get("id"), r.values.get("arn"))}
+    types |= {other.type for other in map(module.with_id, listed(value)) if other is not None}
     return types
 
 

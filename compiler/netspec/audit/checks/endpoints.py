@@ -46,11 +46,15 @@ def catalog_service(service_name: Any) -> catalog.Service | None:
     return next((s for p, s in _SERVICE_PATTERNS if p.match(service_name)), None)
 
 
-def _accepts_policy(module: Module, endpoint: Resource) -> bool:
+def _accepts_policy(module: Module, endpoint: Resource, spec: Expectation | None = None) -> bool:
     # A service outside the catalog (or a name only known at apply) is assumed to take a
     # policy: nearly all do, and a false alarm is cheaper than a silent full-access default.
-    service = catalog_service(literal(module, endpoint, endpoint.values.get("service_name")))
-    return service.accepts_policy if service is not None else True
+    # The exception is a custom service the spec says takes none (no `accepts_policy: true`).
+    name = literal(module, endpoint, endpoint.values.get("service_name"))
+    service = catalog_service(name)
+    if service is not None:
+        return service.accepts_policy
+    return not (spec is not None and name in spec.custom_policyless)
 
 
 def _default_of_policyless(module: Module, endpoint: Resource) -> bool:
@@ -96,7 +100,7 @@ def check_endpoint_policies_present(module: Module, spec: Expectation | None) ->
     attached = {id(e) for _, e in holders if e is not None}
     for e in module.of_type("aws_vpc_endpoint"):
         unknown = e.planned and "policy" in e.unknown  # NS511 reports it
-        if _accepts_policy(module, e) and id(e) not in attached and not unknown:
+        if _accepts_policy(module, e, spec) and id(e) not in attached and not unknown:
             yield code("NS506").at(e.location, f"{e.address}: endpoint for {e.values.get('service_name')} has no policy "
                                                "(AWS then allows full access)")
     # An unreadable policy cannot be shown to limit anything: reported here, as no usable policy.

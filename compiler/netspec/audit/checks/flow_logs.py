@@ -79,5 +79,6 @@ def check_flow_log_retention(module: Module, spec: Expectation | None) -> Iterat
         days = _days(literal(module, group, raw))
         if days is None or days == 0 or days >= required:
             continue  # never expires, or an expression (NS511's)
+        source = f"spec {spec.name!r} asks" if spec else "netspec keeps by default"
         yield code("NS516").at(group.location, f"{group.address}: flow logs kept {days} day(s), less than the "
-                                               f"{required} days {'spec ' + repr(spec.name) + ' asks' if spec else 'netspec keeps by default'}")
+                                               f"{required} days {source}")

@@ -52,7 +52,8 @@ def check_public_addresses(module: Module, spec: Expectation | None) -> Iterator
             if true(literal(module, r, r.values.get(attribute))):
                 yield code("NS503").at(r.location, f"{r.address}: {attribute} is true")
     for r in module.of_type("aws_launch_template"):
-        if any(true(literal(module, r, n.get("associate_public_ip_address"))) for n in blocks(r.values, "network_interfaces")):
+        interfaces = blocks(r.values, "network_interfaces")
+        if any(true(literal(module, r, n.get("associate_public_ip_address"))) for n in interfaces):
             yield code("NS503").at(r.location, f"{r.address}: network interface associates a public IP")
     for r in module.of_type(*PUBLIC_ADDRESS_TYPES):
         yield code("NS503").at(r.location, f"{r.address}: {PUBLIC_ADDRESS_TYPES[r.type]}")

@@ -149,7 +149,8 @@ def check_s3_buckets_match_spec(module: Module, spec: Expectation | None) -> Ite
             extra = ["NotResource"] if s.not_resource else [r for r in s.resources if r not in allowed]
             if extra:
                 yield code("NS509").at(holder.location, f"{holder.address}: statement {i} reaches "
-                                                        f"{', '.join(map(repr, extra))}, not among the buckets of spec {spec.name!r}")
+                                                        f"{', '.join(map(repr, extra))}, not among the buckets "
+                                                        f"of spec {spec.name!r}")
 
 
 # --- NS514: every Allow statement keeps principals inside the perimeter -------------------------

@@ -28,8 +28,8 @@ INTERNET_GATEWAYS: dict[str, str] = {
 
 # What a route through each target attribute reaches (aws_route arguments, Terraform AWS
 # provider docs; "Route table concepts", Amazon VPC User Guide). "internet" is NS502,
-# "side door" NS512. gateway_id is judged by what it names (`_GATEWAY_KINDS`); targets
-# inside the VPC (an interface, an instance, a VPC endpoint) are neither.
+# "side door" NS512. gateway_id is judged by what it names (`_GATEWAY_PREFIXES`,
+# `_TYPE_KINDS`); targets inside the VPC (an interface, an instance, a VPC endpoint) are neither.
 _TARGET_KINDS: dict[str, tuple[str, str]] = {
     "nat_gateway_id": ("internet", "NAT gateway"),
     "egress_only_gateway_id": ("internet", "egress-only internet gateway"),
@@ -71,7 +71,9 @@ class Route:
 
     @property
     def cidr_keys(self) -> tuple[str, str]:
-        return ("cidr_block", "ipv6_cidr_block") if self.inline else ("destination_cidr_block", "destination_ipv6_cidr_block")
+        if self.inline:
+            return ("cidr_block", "ipv6_cidr_block")
+        return ("destination_cidr_block", "destination_ipv6_cidr_block")
 
     def attribute(self, name: str) -> str:
         """The holder's top-level attribute a plan's configuration records `name` under."""
@@ -141,13 +143,12 @@ def prefix_list_cidrs(module: Module, holder: Resource, value: Any, attribute: s
             return []
         found = module.find(value.target, holder.module) if value.type == "aws_ec2_managed_prefix_list" else None
         return prefix_list_entries(module, found) if found else None
-    if isinstance(value, str) and value:
-        for r in module.resources:
-            if r.type == "aws_ec2_managed_prefix_list" and r.values.get("id") == value:
-                return prefix_list_entries(module, r)
-            if r.type == "aws_vpc_endpoint" and r.values.get("prefix_list_id") == value:
-                return []
-        return None
+    if isinstance(value, str) and value:  # an id, as a plan shows it once the list exists
+        defined = module.with_id(value)
+        if defined is not None and defined.type == "aws_ec2_managed_prefix_list":
+            return prefix_list_entries(module, defined)
+        gateway = any(e.values.get("prefix_list_id") == value for e in module.of_type("aws_vpc_endpoint"))
+        return [] if gateway else None
     if value in (None, "") and holder.planned:
         named = sorted(holder.plan_refs.get(attribute, frozenset()))
         lists = [module.find(t, holder.module) for t in named if t.startswith("aws_ec2_managed_prefix_list.")]

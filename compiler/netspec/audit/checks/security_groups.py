@@ -109,10 +109,12 @@ def check_default_security_group(module: Module, spec: Expectation | None) -> It
             yield code("NS505").at(r.location, f"{r.address}: default security group has {' and '.join(kinds)} rules")
     default_addresses = {d.address for d in defaults}
     for rule in rules(module):
+        named = rule.holder.points_at("security_group_id") if not rule.inline else frozenset()
         if not rule.inline and (rule.group in default_addresses
-                                or any(t.startswith("aws_default_security_group.") for t in rule.holder.points_at("security_group_id"))):
+                                or any(t.startswith("aws_default_security_group.") for t in named)):
             yield code("NS505").at(rule.holder.location, f"{rule.label}: adds a rule to the default security group")
     # An unmanaged default group keeps AWS's allow-all-within-the-group rules.
     for vpc in module.of_type("aws_vpc"):
         if not any(covers(d, vpc, "vpc_id") for d in defaults):
-            yield code("NS505").at(vpc.location, f"{vpc.address}: no aws_default_security_group manages this VPC's default group")
+            yield code("NS505").at(vpc.location, f"{vpc.address}: no aws_default_security_group manages "
+                                                 "this VPC's default group")
