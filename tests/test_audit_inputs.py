@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,13 +67,6 @@ def test_plan_policy_known_after_apply_is_not_missing_but_unknown():
     document["configuration"]["root_module"]["resources"][-1]["expressions"].pop("policy")
     del document["resource_changes"][-1]["change"]["after_unknown"]["policy"]
     assert codes(known(audit([plan_module(document, "plan.json")], None))) == {"NS506"}
-
-
-def test_plan_shows_aws_default_policy_of_an_endpoint_that_takes_none():
-    default = json.dumps({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]})
-    document = plan_document([{"type": "aws_vpc_endpoint", "name": "notebook", "values": {
-        "service_name": "aws.sagemaker.us-east-1.notebook", "policy": default}}])
-    assert known(audit([plan_module(document, "plan.json")], None)) == []
 
 
 def test_plan_account_is_the_caller_identity_the_plan_read():
@@ -138,12 +132,24 @@ def hcl_copy(name: str, target: Path) -> Path:
     return target
 
 
+def blocks_as_lists(value: Any) -> Any:
+    """Terraform JSON may write one nested block as an object, HCL gives a list of blocks: compare them alike."""
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict):
+        return blocks_as_lists(value[0])
+    if isinstance(value, list):
+        return [blocks_as_lists(v) for v in value]
+    if isinstance(value, dict):
+        return {k: blocks_as_lists(v) for k, v in value.items()}
+    return value
+
+
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_hcl_module_reads_like_its_json_and_is_clean(name, tmp_path, monkeypatch):
     folder = hcl_copy(name, tmp_path / "repo" / "out" / name)
     shutil.copytree(SPECS, tmp_path / "repo" / "specs")
     (as_json,), (as_hcl,) = load_paths([OUT / name]), load_paths([folder])
-    assert {r.key: r.values for r in as_hcl.resources} == {r.key: r.values for r in as_json.resources}
+    assert {r.key: blocks_as_lists(r.values) for r in as_hcl.resources} == \
+        {r.key: blocks_as_lists(r.values) for r in as_json.resources}
     assert {h.spec for h in as_hcl.headers} == {f"{name}.yaml"}
     monkeypatch.chdir(tmp_path)  # the spec is found beside out/, not in the current directory
     assert audit(load_paths([folder])) == []

@@ -18,16 +18,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 
+from .. import catalog
 from ..catalog import partition_arn_prefix
 from ..regions import region as lookup_region
 
 # netspec's flow-log retention when a spec does not set one (build.DEFAULT_RETENTION_DAYS;
 # a test keeps the two equal). Also the floor for a module audited without a spec.
 DEFAULT_RETENTION_DAYS = 365
+# How a configuration names the deploying account (what netspec writes into policies).
+CALLER_ACCOUNT = "${data.aws_caller_identity.current.account_id}"
 
 
 @dataclass(frozen=True)
@@ -50,14 +53,23 @@ class Expectation:
         known = lookup_region(self.region)
         return partition_arn_prefix(known) if known is not None else "arn:aws"
 
-    def allowed_s3_resources(self) -> frozenset[str]:
-        """The bucket ARNs (and their objects) an S3 endpoint policy may name."""
+    def allowed_s3_resources(self, accounts: Iterable[str] = (CALLER_ACCOUNT,)) -> frozenset[str]:
+        """The bucket ARNs (and their objects) an S3 endpoint policy may name.
+
+        The spec's buckets, and the buckets its services imply (catalog data: the ECR
+        image-layer bucket for ecr.dkr). Workloads imply buckets the audit cannot expand
+        without the compiler: with `workloads:`, every bucket of the catalog's table of
+        implied buckets is accepted. A bucket named after the account (SageMaker's default
+        bucket) is accepted for the deploying account only: `accounts` are its spellings
+        (the reference in a configuration, the account id in a plan).
+        """
+        implied = {key for s in self.services if s in catalog.SERVICES for key in catalog.SERVICES[s].implies_buckets}
+        if self.workloads:
+            implied |= set(catalog.AWS_BUCKETS)
         names = list(self.buckets)
-        if "ecr.dkr" in self.services or self.workloads:
-            # ECR pulls image layers from this AWS-owned bucket through the S3 endpoint
-            # (ECR User Guide, "Minimum Amazon S3 bucket permissions for Amazon ECR").
-            # Workloads that run containers imply ecr.dkr without listing it.
-            names.append(f"prod-{self.region}-starport-layer-bucket")
+        for key in sorted(implied):
+            template = catalog.AWS_BUCKETS[key].template
+            names += sorted({template.format(region=self.region, account=account) for account in accounts})
         s3 = f"{self.arn_prefix}:s3:::"
         return frozenset(arn for n in names for arn in (s3 + n, s3 + n + "/*"))
 

@@ -57,17 +57,6 @@ def _accepts_policy(module: Module, endpoint: Resource, spec: Expectation | None
     return not (spec is not None and name in spec.custom_policyless)
 
 
-def _default_of_policyless(module: Module, endpoint: Resource) -> bool:
-    """A plan showing AWS's own default policy on an endpoint whose service takes none.
-
-    After apply, a plan shows the endpoint's policy as AWS reports it, the full-access
-    default included. For a service the catalog says accepts no policy, and a
-    configuration that sets none, that default is not the module's to change (NS506
-    accepts such endpoints without a policy, too).
-    """
-    return endpoint.planned and "policy" not in endpoint.plan_refs and not _accepts_policy(module, endpoint)
-
-
 def is_s3(module: Module, endpoint: Resource | None) -> bool:
     service = catalog_service(literal(module, endpoint, endpoint.values.get("service_name"))) if endpoint else None
     return service is not None and service.key == "s3"
@@ -77,7 +66,7 @@ def policy_holders(module: Module) -> Iterator[tuple[Resource, Resource | None]]
     """(resource holding a policy, the endpoint it governs): endpoints and aws_vpc_endpoint_policy."""
     endpoints = module.of_type("aws_vpc_endpoint")
     for e in endpoints:
-        if e.values.get("policy") not in (None, "") and not _default_of_policyless(module, e):
+        if e.values.get("policy") not in (None, ""):
             yield e, e
     for p in module.of_type("aws_vpc_endpoint_policy"):
         yield p, next((e for e in endpoints if p.refers_to(e, "vpc_endpoint_id")), None)

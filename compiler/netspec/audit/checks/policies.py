@@ -18,11 +18,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
+from ... import catalog
 from ...codes import code
 from ...findings import Finding
 from ..model import Module
 from ..policy import Statement
-from ..spec import Expectation
+from ..spec import CALLER_ACCOUNT, Expectation
 from .common import listed
 from .endpoints import is_s3, policy_holders, statements
 
@@ -139,7 +140,7 @@ def check_s3_policy_scope(module: Module, spec: Expectation | None) -> Iterator[
 def check_s3_buckets_match_spec(module: Module, spec: Expectation | None) -> Iterator[Finding]:
     if spec is None:
         return
-    allowed = spec.allowed_s3_resources()
+    allowed = spec.allowed_s3_resources(module.accounts if module.planned else (CALLER_ACCOUNT,))
     for holder, endpoint in policy_holders(module):
         if not is_s3(module, endpoint):
             continue
@@ -155,28 +156,32 @@ def check_s3_buckets_match_spec(module: Module, spec: Expectation | None) -> Ite
 
 # --- NS514: every Allow statement keeps principals inside the perimeter -------------------------
 
-# Statements that reach an AWS-owned resource and cannot name the caller: exempt from the
-# principal condition when they are exactly this (these actions, these resources, no
-# other element). (actions, resource pattern; {region} is any region without a spec.)
-AWS_OWNED_STATEMENTS: tuple[tuple[frozenset[str], str], ...] = (
-    # ECR image layers: ECR hands the client a URL it signed itself, so the S3 request's
-    # principal is ECR's, not the caller's account. Source: ECR User Guide, "Minimum
-    # Amazon S3 bucket permissions for Amazon ECR" (prod-<region>-starport-layer-bucket).
-    (frozenset({"s3:GetObject"}), "arn:{partition}:s3:::prod-{region}-starport-layer-bucket/*"),
-)
+# Statements that reach an AWS-owned bucket cannot name the caller: ECR, for one, hands the
+# client a URL it signed itself, so the S3 request's principal is ECR's, not the caller's
+# account (ECR User Guide, "Minimum Amazon S3 bucket permissions for Amazon ECR"). Such a
+# statement is exempt from the principal condition when it is exactly one of the catalog's
+# AWS-owned buckets (catalog.AWS_BUCKETS, owner "aws", with their sources): only that
+# bucket's actions, only that bucket (in the spec's region and partition), nothing else.
+
+
+def _aws_owned_statements(spec: Expectation | None) -> list[tuple[frozenset[str], re.Pattern[str]]]:
+    region = re.escape(spec.region) if spec else r"[a-z]{2}(?:-[a-z]+)+-[0-9]"
+    partition = re.escape(spec.arn_prefix) if spec else r"arn:aws(?:-cn|-us-gov)?"
+    found = []
+    for bucket in catalog.AWS_BUCKETS.values():
+        if bucket.owner != "aws":
+            continue
+        name = re.escape(bucket.template).replace(re.escape("{region}"), region)
+        objects = r"/\*" if bucket.objects_only else r"(?:/\*)?"
+        found.append((frozenset(bucket.actions), re.compile(f"{partition}:s3:::{name}{objects}")))
+    return found
 
 
 def _aws_owned(s: Statement, spec: Expectation | None) -> bool:
-    if s.not_action or s.not_resource or s.condition or not s.actions or not s.resources:
+    if s.not_action or s.not_resource or s.condition or not s.actions or not s.resources or not s.any_principal:
         return False
-    for actions, pattern in AWS_OWNED_STATEMENTS:
-        region = re.escape(spec.region) if spec else "[a-z0-9-]+"
-        partition = re.escape(spec.arn_prefix.removeprefix("arn:")) if spec else "aws[a-z-]*"
-        regex = re.escape(pattern).replace(re.escape("{region}"), region).replace(re.escape("{partition}"), partition)
-        if set(s.actions) <= actions and all(re.fullmatch(regex, r) for r in s.resources):
-            return True
-    return False
-
+    return any(set(s.actions) <= actions and all(pattern.fullmatch(r) for r in s.resources)
+               for actions, pattern in _aws_owned_statements(spec))
 
 
 def _principal_problem(s: Statement, inside: Perimeter) -> str | None:
