@@ -20,22 +20,26 @@ _CALLER_IDENTITY = "aws_caller_identity"
 
 
 def plan_module(document: dict[str, Any], label: str) -> Module:
-    """Resources a plan would leave in place: planned values, completed by resource_changes."""
+    """Resources a plan would leave in place: planned values, completed by resource_changes.
+
+    A document that is not quite a plan (a part missing, a value of the wrong shape) is read
+    as far as it goes: what cannot be read is left out, never a crash.
+    """
     where = Location(label)
     config = _configuration_index(document.get("configuration"))
     merged: dict[str, dict[str, Any]] = {}
     kinds: dict[str, tuple[str, str, str]] = {}
     unknown: dict[str, frozenset[str]] = {}
-    planned = document.get("planned_values") or {}
-    for module_path, item in _module_resources(planned.get("root_module")):
+    for module_path, item in _module_resources(_dict(document.get("planned_values")).get("root_module")):
         if item.get("mode", "managed") != "managed":
             continue
-        merged[item.get("address", "")] = dict(item.get("values") or {})
-        kinds[item.get("address", "")] = (module_path, str(item.get("type")), str(item.get("name")))
+        address = str(item.get("address", ""))
+        merged[address] = dict(_dict(item.get("values")))
+        kinds[address] = (module_path, str(item.get("type")), str(item.get("name")))
     for change in _list(document.get("resource_changes")):
         if change.get("mode", "managed") != "managed":
             continue
-        body = change.get("change") or {}
+        body = _dict(change.get("change"))
         after = body.get("after")
         address = str(change.get("address", ""))
         if not isinstance(after, dict):  # deleted, or destroyed by this plan
@@ -46,7 +50,7 @@ def plan_module(document: dict[str, Any], label: str) -> Module:
                                    str(change.get("type")), str(change.get("name"))))
         after_unknown = body.get("after_unknown")
         if isinstance(after_unknown, dict):
-            unknown[address] = frozenset(k for k, v in after_unknown.items() if v is True)
+            unknown[address] = frozenset(str(k) for k, v in after_unknown.items() if v is True)
     resources = []
     for address, values in merged.items():
         module_path, type_, name = kinds[address]
@@ -56,6 +60,10 @@ def plan_module(document: dict[str, Any], label: str) -> Module:
     return Module(label, tuple(resources), accounts=_accounts(document), planned=True)
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _list(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
@@ -63,7 +71,7 @@ def _list(value: Any) -> list[dict[str, Any]]:
 def _module_resources(module: Any) -> Iterator[tuple[str, dict[str, Any]]]:
     if not isinstance(module, dict):
         return
-    path = str(module.get("address", ""))
+    path = str(module.get("address") or "")
     for item in _list(module.get("resources")):
         yield path, item
     for child in _list(module.get("child_modules")):
@@ -73,12 +81,10 @@ def _module_resources(module: Any) -> Iterator[tuple[str, dict[str, Any]]]:
 def _accounts(document: dict[str, Any]) -> frozenset[str]:
     """Account ids of every aws_caller_identity data source the plan read (prior state or planned)."""
     found = set()
-    for section in (document.get("prior_state") or {}).get("values"), document.get("planned_values"):
-        if not isinstance(section, dict):
-            continue
-        for _, item in _module_resources(section.get("root_module")):
+    for section in _dict(document.get("prior_state")).get("values"), document.get("planned_values"):
+        for _, item in _module_resources(_dict(section).get("root_module")):
             if item.get("mode") == "data" and item.get("type") == _CALLER_IDENTITY:
-                account = (item.get("values") or {}).get("account_id")
+                account = _dict(item.get("values")).get("account_id")
                 if isinstance(account, str) and account:
                     found.add(account)
     return frozenset(found)
@@ -96,15 +102,15 @@ def _configuration_index(configuration: Any) -> dict[tuple[str, str, str], dict[
         if not isinstance(module, dict):
             return
         for item in _list(module.get("resources")):
-            expressions = item.get("expressions") or {}
+            expressions = item.get("expressions")
             if isinstance(expressions, dict):
                 index[(path, str(item.get("type")), str(item.get("name")))] = {
                     str(attribute): frozenset(_config_refs(expression)) for attribute, expression in expressions.items()}
-        for call_name, call in (module.get("module_calls") or {}).items():
+        for call_name, call in _dict(module.get("module_calls")).items():
             if isinstance(call, dict):
                 walk(call.get("module"), f"{path}.module.{call_name}" if path else f"module.{call_name}")
 
-    walk((configuration or {}).get("root_module") if isinstance(configuration, dict) else None, "")
+    walk(_dict(configuration).get("root_module"), "")
     return index
 
 

@@ -54,7 +54,7 @@ def _accepts_policy(module: Module, endpoint: Resource, spec: Expectation | None
     service = catalog_service(name)
     if service is not None:
         return service.accepts_policy
-    return not (spec is not None and name in spec.custom_policyless)
+    return not (spec is not None and isinstance(name, str) and name in spec.custom_policyless)
 
 
 def is_s3(module: Module, endpoint: Resource | None) -> bool:
