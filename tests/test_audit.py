@@ -308,3 +308,19 @@ def test_cli_exit_codes_and_json(copy_of, tmp_path):
     missing = run_cli("audit", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "no such file" in missing.stderr
     assert run_cli("audit", "--spec", str(tmp_path / "nowhere.yaml")).returncode == 2
+
+
+def test_the_audit_shares_no_code_with_the_compiler():
+    """It reads catalog and region data, never the renderer, the model builder or the policies it checks."""
+    import ast
+
+    forbidden = {"render", "policies", "build", "pipeline", "requirements", "workloads", "model", "loader"}
+    package = Path(__file__).resolve().parents[1] / "compiler" / "netspec" / "audit"
+    for path in package.rglob("*.py"):
+        depth = len(path.relative_to(package).parts)  # 1: audit/x.py, 2: audit/checks/x.py
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level > depth:  # outside netspec.audit
+                names = [node.module] if node.module else [a.name for a in node.names]
+                assert not {n.split(".")[0] for n in names} & forbidden, (path.name, names)
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("netspec"):
+                raise AssertionError(f"{path.name}: absolute import of {node.module}")
