@@ -7,7 +7,7 @@ compiler would refuse has no module to audit anyway):
 * `name`, `region`;
 * `services`: catalog keys (strings) and custom PrivateLink services
   (`{name: X, service_name: com.amazonaws.vpce.<region>.vpce-svc-..., accepts_policy: true}`);
-* `workloads`: present or not (what they expand to is the compiler's business);
+* `workloads`: the profiles listed (the buckets they imply come from the profile data);
 * `buckets`: names as written, a trailing `*` included;
 * `flow_logs`: `false`, or `{retention_days: N}`; absent or `true` is the default;
 * `perimeter`: `{org_id: o-..., accounts: [...]}`, the identities endpoint policies may
@@ -23,6 +23,7 @@ from typing import Any, Iterable
 import yaml
 
 from .. import catalog
+from .. import workloads as profiles
 from ..catalog import partition_arn_prefix
 from ..regions import region as lookup_region
 
@@ -41,7 +42,7 @@ class Expectation:
     buckets: tuple[str, ...]  # names as written, a trailing `*` included
     custom_services: frozenset[str] = frozenset()  # endpoint service names of custom PrivateLink services
     custom_policyless: frozenset[str] = frozenset()  # those of them without `accepts_policy: true`
-    workloads: bool = False  # the spec lists `workloads:`, which imply catalog services
+    workloads: tuple[str, ...] = ()  # the spec's `workloads:`, which imply services and buckets
     flow_logs: bool = True
     retention_days: int = DEFAULT_RETENTION_DAYS
     perimeter_accounts: frozenset[str] = frozenset()  # besides the deploying account
@@ -53,21 +54,37 @@ class Expectation:
         known = lookup_region(self.region)
         return partition_arn_prefix(known) if known is not None else "arn:aws"
 
+    def implied_buckets(self) -> set[str]:
+        """Buckets (catalog.AWS_BUCKETS keys) the spec's workloads and services need, from the data tables.
+
+        Workload profiles (workloads.PROFILES, with their includes) name buckets and services;
+        services name buckets (catalog.SERVICES[...].implies_buckets, e.g. the ECR image
+        layers for ecr.dkr). Data with its sources, not the compiler's code.
+        """
+        keys: set[str] = set()
+        services = set(self.services)
+        pending = [w for w in self.workloads if w in profiles.PROFILES]
+        seen: set[str] = set()
+        while pending:
+            profile = profiles.PROFILES[pending.pop()]
+            if profile.key in seen:
+                continue
+            seen.add(profile.key)
+            keys |= {key for key, _ in profile.buckets}
+            services |= {key for key, _ in profile.services}
+            pending += list(profile.includes)
+        keys |= {b for s in services if s in catalog.SERVICES for b in catalog.SERVICES[s].implies_buckets}
+        return keys
+
     def allowed_s3_resources(self, accounts: Iterable[str] = (CALLER_ACCOUNT,)) -> frozenset[str]:
         """The bucket ARNs (and their objects) an S3 endpoint policy may name.
 
-        The spec's buckets, and the buckets its services imply (catalog data: the ECR
-        image-layer bucket for ecr.dkr). Workloads imply buckets the audit cannot expand
-        without the compiler: with `workloads:`, every bucket of the catalog's table of
-        implied buckets is accepted. A bucket named after the account (SageMaker's default
-        bucket) is accepted for the deploying account only: `accounts` are its spellings
-        (the reference in a configuration, the account id in a plan).
+        The spec's buckets and the buckets it implies. A bucket named after the account
+        (SageMaker's default bucket) is accepted for the deploying account only: `accounts`
+        are its spellings (the reference in a configuration, the account id in a plan).
         """
-        implied = {key for s in self.services if s in catalog.SERVICES for key in catalog.SERVICES[s].implies_buckets}
-        if self.workloads:
-            implied |= set(catalog.AWS_BUCKETS)
         names = list(self.buckets)
-        for key in sorted(implied):
+        for key in sorted(self.implied_buckets()):
             template = catalog.AWS_BUCKETS[key].template
             names += sorted({template.format(region=self.region, account=account) for account in accounts})
         s3 = f"{self.arn_prefix}:s3:::"
@@ -118,7 +135,7 @@ def expectation_from(document: Any, source: str = "") -> Expectation:
         name=str(document.get("name", "")), region=str(document.get("region", "")),
         services=frozenset(services), buckets=tuple(buckets), custom_services=frozenset(custom),
         custom_policyless=frozenset(policyless),
-        workloads=bool(document.get("workloads")), flow_logs=flow is not False,
+        workloads=tuple(_strings(document.get("workloads") or [])), flow_logs=flow is not False,
         retention_days=retention if type(retention) is int else DEFAULT_RETENTION_DAYS,
         perimeter_accounts=frozenset(accounts), perimeter_orgs=frozenset(_strings(perimeter.get("org_id"))),
         source=source)
