@@ -27,8 +27,10 @@ def test_every_audit_code_has_a_tamper_case():
     assert audit_codes - covered == set()
 
 
-def line_of(path: Path, needle: str) -> int:
-    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+def line_of(path: Path, needle: str, after: str = "") -> int:
+    lines = path.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if after in line)
+    return next(i for i, line in enumerate(lines, 1) if i > start and needle in line)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
@@ -40,11 +42,11 @@ def test_tampered_module_fails_with_its_codes(case, tmp_path, monkeypatch):
     findings = audit(load_paths([folder]))
     assert {f.code for f in findings} == case.expect, [f"{f.code} {f.message}" for f in findings]
     if case.at is not None:
-        code, name, needle = case.at
+        code, name, needle, *after = case.at
         located = [f.location for f in findings if f.code == code]
         expected = (folder / name).resolve()
-        assert any(Path(loc.path).resolve() == expected and loc.line == line_of(expected, needle) for loc in located), \
-            (located, name, line_of(expected, needle))
+        line = line_of(expected, needle, *after)
+        assert any(Path(loc.path).resolve() == expected and loc.line == line for loc in located), (located, name, line)
 
 
 @pytest.mark.parametrize("example", ["ds-team", "ds-forecasting", "ml-containers"])
