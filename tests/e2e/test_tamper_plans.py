@@ -78,6 +78,7 @@ def test_enough_cases_are_planned():
 def test_replan_of_a_deployed_example_audits_clean(deployments, name):
     # After apply every id is known: prefix lists, log groups and endpoints are matched by id.
     record = deployments[name]
-    assert record.replan_json is not None, record.replan.describe() if record.replan else record.error
+    reason = record.replan.describe() if record.replan else (record.error or (record.apply.describe() if record.apply else ""))
+    assert record.replan_json is not None, f"no re-plan to audit (the deployment failed, see test_deploy): {reason}"
     findings = audit([plan_module(record.replan_json, f"{name}.json")], read_expectation(SPECS / f"{name}.yaml"))
     assert findings == []
