@@ -101,10 +101,10 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("NS405", "invalid inline suppression",
          'write `# netspec: ignore CODE reason="why"` on the finding\'s line or the line above'),
     # --- audit of compiled modules and plans (netspec audit) --------------
-    Code("NS500", "audit input unreadable", "pass out/<name>/ folders, *.tf.json files or `terraform show -json` output"),
+    Code("NS500", "audit input unreadable", "pass out/<name>/ folders, *.tf.json or *.tf files, or `terraform show -json` output"),
     Code("NS501", "internet path: gateway", "remove the internet, NAT or egress-only gateway; the network reaches AWS only through VPC endpoints"),
     Code("NS502", "route to the internet", "remove the route; route tables hold only the local route and gateway-endpoint routes"),
-    Code("NS503", "subnet assigns public IPs", "set map_public_ip_on_launch to false"),
+    Code("NS503", "public IP address", "no public addresses: map_public_ip_on_launch and associate_public_ip_address false, no Elastic IPs, internal load balancers"),
     Code("NS504", "security group open to the internet", "allow traffic only from or to security groups and prefix lists, never 0.0.0.0/0 or ::/0"),
     Code("NS505", "default security group has rules or is unmanaged", "manage aws_default_security_group with no ingress and no egress"),
     Code("NS506", "endpoint without a policy", "give every endpoint that accepts a policy one that limits it"),
@@ -112,6 +112,16 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("NS508", "S3 endpoint policy too broad", "list S3 actions and bucket ARNs; never s3:* or a bare * resource"),
     Code("NS509", "S3 endpoint policy reaches unlisted buckets", "the S3 endpoint policy may name only the spec's buckets"),
     Code("NS510", "flow logs missing", "keep VPC flow logs on (the spec default)"),
+    Code("NS511", "cannot evaluate", "write a literal (or a plain reference to a resource) where the audit must know the value; variables, functions and interpolations are not evaluated"),
+    Code("NS512", "side door to another network", "remove it: peering, transit gateways, VPNs, Direct Connect, Client VPN, Resolver endpoints and rules, and VPC Lattice connect the VPC to networks the spec does not describe"),
+    Code("NS513", "endpoint service outside the spec", "reach only the spec's services: add the service (or the custom service_name) to the spec and recompile"),
+    Code("NS514", "principal outside the perimeter", "require aws:PrincipalAccount (or aws:PrincipalOrgID) with the perimeter's values on every Allow statement"),
+    Code("NS515", "flow logs not recording all traffic", "set traffic_type to ALL"),
+    Code("NS516", "flow logs kept too briefly", "keep the log group's retention_in_days at least the spec's flow_logs retention_days (default 365), or 0 to never expire"),
+    Code("NS517", "spec of the module not found", "keep the spec in the specs/ folder beside out/ (or run from the folder holding specs/), or pass --spec"),
+    Code("NS518", "spec changed since the module was compiled", "run `netspec compile` and commit out/, or pass --spec to audit against a given spec"),
+    Code("NS519", "flow logs off by the spec", "flow_logs: false in the spec; turn them back on unless the team decided so", _W),
+    Code("NS520", "audited without a spec", "generated modules carry a header naming their spec; for a plan or a hand-written module, pass --spec", _W),
 )}
 
 

@@ -1,8 +1,14 @@
 """`netspec audit`: an independent security check of compiled modules and Terraform plans.
 
-A second pair of eyes: it reads the Terraform JSON (or `terraform show -json` output)
-as Terraform would, and checks the promises of a netspec network (no internet path,
-no public addresses, closed security groups, limiting endpoint policies, flow logs).
+A second pair of eyes: it reads the configuration (`.tf.json` and `.tf`, overrides
+merged) or `terraform show -json` output as Terraform would, and checks the promises of
+a netspec network: no internet path and no side door (peering, transit gateway, VPN,
+resolver rules, foreign PrivateLink services), no public addresses, closed security
+groups, endpoint policies that keep principals inside the perimeter and S3 to the spec's
+buckets, and flow logs of all traffic kept as long as the spec says. A value it cannot
+evaluate is a finding (NS511), never a pass. Without `--spec`, each module is audited
+against the spec its generated files name in their header (`discovery.py`).
+
 It shares no code with the compiler's renderer, so a compiler bug or a hand edit
 cannot hide in both places at once.
 """
@@ -17,6 +23,7 @@ from ..codes import code, exit_code
 from ..findings import ExitCode, Finding, Location, display_path, sort_findings
 from ..report import Summary, emit
 from .checks import CHECKS, run_checks
+from .discovery import SpecIndex, discover
 from .inputs import MissingPath, Module, load_paths
 from .spec import Expectation, SpecError, read_expectation
 
@@ -33,11 +40,17 @@ def default_paths(spec: Expectation | None, out: Path = Path("out")) -> list[Pat
     return [out]
 
 
-def audit(modules: list[Module], spec: Expectation | None) -> list[Finding]:
+def audit(modules: list[Module], spec: Expectation | None = None) -> list[Finding]:
+    """Every finding for `modules`: against `spec` when given, else against each module's own spec."""
+    index = SpecIndex()
     findings: list[Finding] = []
     for module in modules:
         findings.extend(module.findings)
-        findings.extend(run_checks(module, spec))
+        expectation = spec
+        if spec is None:
+            expectation, problems = discover(module, index)
+            findings.extend(problems)
+        findings.extend(run_checks(module, expectation))
     return sort_findings(findings)
 
 

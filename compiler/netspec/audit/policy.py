@@ -1,8 +1,10 @@
-"""Endpoint policy documents: from Terraform text to a list of plain statements.
+"""Endpoint policy documents: from policy text to a list of plain statements.
 
-In Terraform JSON a policy is a string that may hold `${...}` interpolations (the
-account ID, an endpoint ID). They are replaced by a placeholder before parsing, so
-the structure can be checked even though the values are only known at apply time.
+The text is a literal, or a template whose interpolations are all plain references
+(`values.Template`): `${data.aws_caller_identity.current.account_id}` stays in the
+parsed statement as written, so a check can tell "the deploying account" from any other
+value. A policy built by an expression (`jsonencode(...)`, a variable, a data source's
+`json`) is not parsed here at all: NS511 reports it.
 """
 
 from __future__ import annotations
@@ -11,9 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-# Stands in for any interpolated value; shaped like an account ID because that is
-# what the generated policies interpolate (aws:PrincipalAccount).
-PLACEHOLDER = "123456789012"
+from .values import Template
 
 
 @dataclass(frozen=True)
@@ -25,35 +25,27 @@ class Statement:
     not_action: bool  # NotAction: allows everything except the listed actions
     not_resource: bool  # NotResource: every resource except the listed ones
     condition: dict[str, Any]
+    sid: str = ""
 
     @property
     def allows(self) -> bool:
         return self.effect == "Allow"
+
+    @property
+    def any_principal(self) -> bool:
+        # NotPrincipal in an Allow means "everyone but these": as open as "*".
+        return "*" in self.principals
 
 
 class PolicyError(ValueError):
     """The policy text is not a policy document netspec audit can read."""
 
 
-def substitute(text: str) -> str:
-    """Replace each `${...}` (braces may nest) with PLACEHOLDER; `$${` is Terraform's literal `${`."""
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        if text.startswith("$${", i):
-            out.append("${")
-            i += 3
-        elif text.startswith("${", i):
-            depth, j = 1, i + 2
-            while j < len(text) and depth:
-                depth += {"{": 1, "}": -1}.get(text[j], 0)
-                j += 1
-            out.append(PLACEHOLDER)
-            i = j
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
+def policy_text(value: Any) -> str | None:
+    """The text of a policy value the audit can read: a literal or a template of references."""
+    if isinstance(value, Template):
+        return value.text
+    return value if isinstance(value, str) and value else None
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -70,28 +62,27 @@ def _principals(value: Any) -> tuple[str, ...]:
     return _strings(value)
 
 
-def parse(policy: Any) -> list[Statement]:
-    """Statements of a policy given as JSON text (Terraform, plan) or as an already parsed object."""
-    if isinstance(policy, str):
-        try:
-            document = json.loads(substitute(policy))
-        except json.JSONDecodeError as exc:
-            raise PolicyError(f"policy is not valid JSON ({exc.msg})") from None
-    else:
-        document = policy
+def parse(text: str) -> list[Statement]:
+    """Statements of a policy given as JSON text."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PolicyError(f"policy is not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise PolicyError("policy is nested too deeply") from None
     if not isinstance(document, dict):
-        raise PolicyError("policy is not a JSON object (an expression netspec audit cannot read?)")
+        raise PolicyError("policy is not a JSON object")
     raw = document.get("Statement")
     items = [raw] if isinstance(raw, dict) else raw
     if not isinstance(items, list) or not all(isinstance(s, dict) for s in items):
         raise PolicyError("policy has no Statement list")
     return [Statement(
         effect=str(s.get("Effect", "")),
-        # NotPrincipal in an Allow means "everyone but these": as open as "*".
         principals=("*",) if "NotPrincipal" in s else _principals(s.get("Principal")),
         actions=_strings(s.get("Action", s.get("NotAction"))),
         resources=_strings(s.get("Resource", s.get("NotResource"))),
         not_action="NotAction" in s,
         not_resource="NotResource" in s,
         condition=s.get("Condition") if isinstance(s.get("Condition"), dict) else {},
+        sid=str(s.get("Sid", "")),
     ) for s in items]

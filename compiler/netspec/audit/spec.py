@@ -1,29 +1,53 @@
 """What a spec promises about a module, read straight from its YAML.
 
 Deliberately not the compiler's loader and model: the audit must not share the code
-whose output it checks. Only the keys NS509 needs are read.
+whose output it checks. Only the keys the checks need are read, leniently (a spec the
+compiler would refuse has no module to audit anyway):
+
+* `name`, `region`;
+* `services`: catalog keys (strings) and custom PrivateLink services
+  (`{name: X, service_name: com.amazonaws.vpce.<region>.vpce-svc-..., accepts_policy: true}`);
+* `workloads`: the profiles listed (the buckets they imply come from the profile data);
+* `buckets`: names as written, a trailing `*` included;
+* `flow_logs`: `false`, or `{retention_days: N}`; absent or `true` is the default;
+* `perimeter`: `{org_id: o-..., accounts: [...]}`, the identities endpoint policies may
+  admit besides the deploying account.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Iterable
 
 import yaml
 
+from .. import catalog
 from .. import workloads as profiles
-from ..catalog import AWS_BUCKETS, SERVICES, partition_arn_prefix
+from ..catalog import partition_arn_prefix
 from ..regions import region as lookup_region
-from .policy import PLACEHOLDER
+
+# netspec's flow-log retention when a spec does not set one (build.DEFAULT_RETENTION_DAYS;
+# a test keeps the two equal). Also the floor for a module audited without a spec.
+DEFAULT_RETENTION_DAYS = 365
+# How a configuration names the deploying account (what netspec writes into policies).
+CALLER_ACCOUNT = "${data.aws_caller_identity.current.account_id}"
 
 
 @dataclass(frozen=True)
 class Expectation:
     name: str
     region: str
-    services: frozenset[str]
+    services: frozenset[str]  # catalog keys
     buckets: tuple[str, ...]  # names as written, a trailing `*` included
-    workloads: tuple[str, ...] = ()
+    custom_services: frozenset[str] = frozenset()  # endpoint service names of custom PrivateLink services
+    custom_policyless: frozenset[str] = frozenset()  # those of them without `accepts_policy: true`
+    workloads: tuple[str, ...] = ()  # the spec's `workloads:`, which imply services and buckets
+    flow_logs: bool = True
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    perimeter_accounts: frozenset[str] = frozenset()  # besides the deploying account
+    perimeter_orgs: frozenset[str] = frozenset()
+    source: str = ""  # the spec file, for messages
 
     @property
     def arn_prefix(self) -> str:
@@ -31,7 +55,12 @@ class Expectation:
         return partition_arn_prefix(known) if known is not None else "arn:aws"
 
     def implied_buckets(self) -> set[str]:
-        """Buckets (catalog.AWS_BUCKETS keys) the spec's workloads and services need, from the data tables."""
+        """Buckets (catalog.AWS_BUCKETS keys) the spec's workloads and services need, from the data tables.
+
+        Workload profiles (workloads.PROFILES, with their includes) name buckets and services;
+        services name buckets (catalog.SERVICES[...].implies_buckets, e.g. the ECR image
+        layers for ecr.dkr). Data with its sources, not the compiler's code.
+        """
         keys: set[str] = set()
         services = set(self.services)
         pending = [w for w in self.workloads if w in profiles.PROFILES]
@@ -44,15 +73,20 @@ class Expectation:
             keys |= {key for key, _ in profile.buckets}
             services |= {key for key, _ in profile.services}
             pending += list(profile.includes)
-        keys |= {b for s in services if s in SERVICES for b in SERVICES[s].implies_buckets}
+        keys |= {b for s in services if s in catalog.SERVICES for b in catalog.SERVICES[s].implies_buckets}
         return keys
 
-    def allowed_s3_resources(self) -> frozenset[str]:
-        """The bucket ARNs (and their objects) an S3 endpoint policy may name."""
+    def allowed_s3_resources(self, accounts: Iterable[str] = (CALLER_ACCOUNT,)) -> frozenset[str]:
+        """The bucket ARNs (and their objects) an S3 endpoint policy may name.
+
+        The spec's buckets and the buckets it implies. A bucket named after the account
+        (SageMaker's default bucket) is accepted for the deploying account only: `accounts`
+        are its spellings (the reference in a configuration, the account id in a plan).
+        """
         names = list(self.buckets)
-        for key in self.implied_buckets():
-            # ECR layers, JumpStart models, ...: AWS-owned buckets that workloads and services read.
-            names.append(AWS_BUCKETS[key].template.format(region=self.region, account=PLACEHOLDER))
+        for key in sorted(self.implied_buckets()):
+            template = catalog.AWS_BUCKETS[key].template
+            names += sorted({template.format(region=self.region, account=account) for account in accounts})
         s3 = f"{self.arn_prefix}:s3:::"
         return frozenset(arn for n in names for arn in (s3 + n, s3 + n + "/*"))
 
@@ -61,11 +95,21 @@ class SpecError(ValueError):
     pass
 
 
-def read_expectation(path: Path) -> Expectation:
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SpecError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+def _account(value: Any) -> str | None:
+    """An account id as written; YAML reads an unquoted one as an integer."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value).zfill(12)
+    return value if isinstance(value, str) else None
+
+
+def _strings(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [v for v in items if isinstance(v, str)]
+
+
+def expectation_from(document: Any, source: str = "") -> Expectation:
     if not isinstance(document, dict):
         raise SpecError("spec is not a mapping")
     buckets = []
@@ -73,9 +117,41 @@ def read_expectation(path: Path) -> Expectation:
         name = item.get("name") if isinstance(item, dict) else item
         if isinstance(name, str):
             buckets.append(name)
-    services = [s.get("name") if isinstance(s, dict) else s for s in document.get("services") or []]
-    listed = document.get("workloads") or []
-    return Expectation(name=str(document.get("name", "")), region=str(document.get("region", "")),
-                       services=frozenset(str(s) for s in services if isinstance(s, str)),
-                       buckets=tuple(buckets),
-                       workloads=tuple(str(w) for w in listed if isinstance(w, str)))
+    services: set[str] = set()
+    custom: set[str] = set()
+    policyless: set[str] = set()
+    for item in document.get("services") or []:
+        if isinstance(item, str):
+            services.add(item)
+        elif isinstance(item, dict) and isinstance(item.get("service_name"), str):
+            custom.add(item["service_name"])
+            if item.get("accepts_policy") is not True:
+                policyless.add(item["service_name"])
+    flow = document.get("flow_logs", True)
+    retention = flow.get("retention_days", DEFAULT_RETENTION_DAYS) if isinstance(flow, dict) else DEFAULT_RETENTION_DAYS
+    perimeter = document.get("perimeter") if isinstance(document.get("perimeter"), dict) else {}
+    accounts = {a for a in map(_account, perimeter.get("accounts") or []) if a}
+    return Expectation(
+        name=str(document.get("name", "")), region=str(document.get("region", "")),
+        services=frozenset(services), buckets=tuple(buckets), custom_services=frozenset(custom),
+        custom_policyless=frozenset(policyless),
+        workloads=tuple(_strings(document.get("workloads") or [])), flow_logs=flow is not False,
+        retention_days=retention if type(retention) is int else DEFAULT_RETENTION_DAYS,
+        perimeter_accounts=frozenset(accounts), perimeter_orgs=frozenset(_strings(perimeter.get("org_id"))),
+        source=source)
+
+
+def parse_expectation(raw: bytes, source: str) -> Expectation:
+    try:
+        document = yaml.safe_load(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, yaml.YAMLError, RecursionError, ValueError) as exc:
+        raise SpecError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    return expectation_from(document, source)
+
+
+def read_expectation(path: Path) -> Expectation:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(exc.strerror or str(exc)) from None
+    return parse_expectation(raw, str(path))

@@ -13,9 +13,9 @@ from .common import ConfigOpt, FormatOpt, NoColorOpt, QuietOpt, UsageError, Verb
 
 def audit_command(
     paths: Optional[list[Path]] = typer.Argument(
-        None, help="Module folders, *.tf.json files or `terraform show -json` files "
+        None, help="Module folders, *.tf.json or *.tf files, or `terraform show -json` files "
                    "(default: the configuration's out, else out/).", show_default=False),
-    spec: Optional[Path] = typer.Option(None, "--spec", help="Also check the S3 endpoint policy against this spec's buckets."),
+    spec: Optional[Path] = typer.Option(None, "--spec", help="Audit against this spec instead of the one each module's header names."),
     fmt: Optional[Format] = FormatOpt,
     quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
@@ -24,11 +24,12 @@ def audit_command(
 ) -> None:
     """Check compiled modules or plans for an internet path, open access or missing flow logs.
 
-    Independent of the compiler: it reads the Terraform JSON as written (hand
-    edits and *_override.tf.json included), so it catches what compile would not.
-    Each folder holding *.tf.json is audited as one module. With --spec and no
-    PATHS, only out/<spec name>/ is audited. Suppressions in the configuration
-    (netspec.toml) apply to its findings too.
+    Independent of the compiler: it reads the configuration as Terraform does
+    (.tf.json and .tf, hand edits and override files included), so it catches what
+    compile would not. Each folder holding *.tf.json or *.tf is audited as one
+    module, against the spec its generated files name (found under specs/ beside
+    out/, or ./specs/). With --spec and no PATHS, only out/<spec name>/ is audited.
+    Suppressions in the configuration (netspec.toml) apply to its findings too.
 
     Examples:
 
