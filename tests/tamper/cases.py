@@ -30,7 +30,8 @@ from typing import Any
 ENI = "eni-0123456789abcdef0"  # any interface: routes to it stay inside the VPC
 ACCOUNT_ONLY = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", '
                 '"Resource": "*", "Condition": {"StringEquals": '
-                '{"aws:PrincipalAccount": "${data.aws_caller_identity.current.account_id}"}}}]}')
+                '{"aws:PrincipalAccount": "${data.aws_caller_identity.current.account_id}", '
+                '"aws:ResourceAccount": "${data.aws_caller_identity.current.account_id}"}}}]}')
 OPEN_POLICY = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}'
 
 
@@ -299,7 +300,7 @@ CASES: tuple[Case, ...] = (
     _case("flow-log-records-another-vpc", {"NS510"},
           set=(("flow_logs.tf.json", f"{FLOW_LOG}.vpc_id", "vpc-0123456789abcdef0"),)),
     # --- endpoint policies ------------------------------------------------------------------
-    _case("s3-statement-without-the-account-condition", {"NS514"}, plan={"NS514"},
+    _case("s3-statement-without-the-account-condition", {"NS514", "NS521"}, plan={"NS514", "NS521"},
           at=("NS514", "endpoints.tf.json", '"s3": {'), policy=(("s3", "delete", "Statement.0.Condition", None),)),
     _case("sts-statement-without-the-account-condition", {"NS507"},
           policy=(("sts", "delete", "Statement.0.Condition", None),)),
@@ -308,12 +309,23 @@ CASES: tuple[Case, ...] = (
     _case("account-condition-negated", {"NS507"},
           policy=(("logs", "set", "Statement.0.Condition", {"StringNotEquals": {
               "aws:PrincipalAccount": "${data.aws_caller_identity.current.account_id}"}}),)),
-    _case("foreign-organization-instead-of-the-account", {"NS514"},
+    _case("foreign-organization-instead-of-the-account", {"NS514", "NS521"},
           policy=(("sagemaker_api", "set", "Statement.0.Condition",
                    {"StringEquals": {"aws:PrincipalOrgID": "o-foreign0000"}}),)),
-    _case("foreign-principal-named-outright", {"NS514"},
+    _case("foreign-principal-named-outright", {"NS514", "NS521"},
           policy=(("s3", "delete", "Statement.0.Condition", None),
                   ("s3", "set", "Statement.0.Principal", {"AWS": "arn:aws:iam::999999999999:root"}))),
+    _case("resource-condition-removed", {"NS521"}, plan={"NS521"}, at=("NS521", "endpoints.tf.json", '"sts": {', '"resource"'),
+          policy=(("sts", "delete", "Statement.0.Condition.StringEquals.aws:ResourceAccount", None),)),
+    _case("resource-condition-set-to-another-account", {"NS521"},
+          policy=(("kms", "set", "Statement.0.Condition.StringEquals.aws:ResourceAccount", "999999999999"),),
+          example="ml-containers"),
+    _case("bucket-statement-reaches-another-owner", {"NS521"},
+          policy=(("s3", "set", "Statement.0.Condition.StringEquals.aws:ResourceAccount", "999999999999"),)),
+    _case("resource-condition-negated", {"NS521"},
+          policy=(("logs", "set", "Statement.0.Condition", {
+              "StringEquals": {"aws:PrincipalAccount": "${data.aws_caller_identity.current.account_id}"},
+              "StringNotEquals": {"aws:ResourceAccount": "${data.aws_caller_identity.current.account_id}"}}),)),
     _case("foreign-bucket-without-spec-argument", {"NS509"}, plan={"NS509"},
           at=("NS509", "endpoints.tf.json", '"s3": {'),
           policy=(("s3", "append", "Statement.0.Resource", "arn:aws:s3:::someone-elses-bucket/*"),)),
@@ -321,9 +333,9 @@ CASES: tuple[Case, ...] = (
           policy=(("s3", "append", "Statement.0.Resource", "arn:aws:s3:::my-*"),)),
     _case("every-bucket", {"NS508", "NS509"}, policy=(("s3", "append", "Statement.0.Resource", "arn:aws:s3:::*"),)),
     _case("every-s3-action", {"NS508"}, policy=(("s3", "set", "Statement.0.Action", "s3:*"),)),
-    _case("aws-owned-bucket-statement-widened", {"NS514"}, example="ml-containers",
+    _case("aws-owned-bucket-statement-widened", {"NS514", "NS521"}, example="ml-containers",
           policy=(("s3", "append", "Statement.2.Action", "s3:PutObject"),)),
-    _case("aws-owned-bucket-statement-pointed-elsewhere", {"NS509", "NS514"}, example="ml-containers",
+    _case("aws-owned-bucket-statement-pointed-elsewhere", {"NS509", "NS514", "NS521"}, example="ml-containers",
           policy=(("s3", "set", "Statement.2.Resource", "arn:aws:s3:::prod-us-west-2-starport-layer-bucket-copy/*"),)),
     _case("workloads-do-not-admit-a-foreign-privatelink-service", {"NS513"},
           spec_before="netspec: 1\nname: ds-team\nregion: us-east-1\ncidr: 10.2.0.0/16\n"

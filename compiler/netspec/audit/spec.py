@@ -46,6 +46,7 @@ class Expectation:
     flow_logs: bool = True
     retention_days: int = DEFAULT_RETENTION_DAYS
     perimeter_accounts: frozenset[str] = frozenset()  # besides the deploying account
+    bucket_accounts: frozenset[str] = frozenset()  # owners the spec names for its buckets (`account:`)
     perimeter_orgs: frozenset[str] = frozenset()
     source: str = ""  # the spec file, for messages
 
@@ -112,11 +113,13 @@ def _strings(value: Any) -> list[str]:
 def expectation_from(document: Any, source: str = "") -> Expectation:
     if not isinstance(document, dict):
         raise SpecError("spec is not a mapping")
-    buckets = []
+    buckets, owners = [], set()
     for item in document.get("buckets") or []:
         name = item.get("name") if isinstance(item, dict) else item
         if isinstance(name, str):
             buckets.append(name)
+        if isinstance(item, dict) and _account(item.get("account")):
+            owners.add(_account(item.get("account")))
     services: set[str] = set()
     custom: set[str] = set()
     policyless: set[str] = set()
@@ -127,6 +130,8 @@ def expectation_from(document: Any, source: str = "") -> Expectation:
             custom.add(item["service_name"])
             if item.get("accepts_policy") is not True:
                 policyless.add(item["service_name"])
+        elif isinstance(item, dict) and isinstance(item.get("name"), str):
+            services.add(item["name"])  # a catalog service placed in fewer zones
     flow = document.get("flow_logs", True)
     retention = flow.get("retention_days", DEFAULT_RETENTION_DAYS) if isinstance(flow, dict) else DEFAULT_RETENTION_DAYS
     perimeter = document.get("perimeter") if isinstance(document.get("perimeter"), dict) else {}
@@ -138,7 +143,7 @@ def expectation_from(document: Any, source: str = "") -> Expectation:
         workloads=tuple(_strings(document.get("workloads") or [])), flow_logs=flow is not False,
         retention_days=retention if type(retention) is int else DEFAULT_RETENTION_DAYS,
         perimeter_accounts=frozenset(accounts), perimeter_orgs=frozenset(_strings(perimeter.get("org_id"))),
-        source=source)
+        bucket_accounts=frozenset(a for a in owners if a), source=source)
 
 
 def parse_expectation(raw: bytes, source: str) -> Expectation:

@@ -18,8 +18,8 @@ from .endpoints import check_endpoint_policies_present, check_endpoint_services
 from .evaluable import check_evaluable
 from .flow_logs import check_flow_log_retention, check_flow_log_traffic, check_flow_logs, check_flow_logs_off
 from .network import check_gateways, check_public_addresses, check_side_doors
-from .policies import (check_open_policies, check_principal_perimeter, check_s3_buckets_match_spec,
-                       check_s3_policy_scope)
+from .policies import (check_open_policies, check_principal_perimeter, check_resource_perimeter,
+                       check_s3_buckets_match_spec, check_s3_policy_scope)
 from .routes import check_routes
 from .security_groups import check_default_security_group, check_open_security_groups
 
@@ -44,6 +44,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("NS515", check_flow_log_traffic),
     ("NS516", check_flow_log_retention),
     ("NS519", check_flow_logs_off),
+    ("NS521", check_resource_perimeter),
 )
 
 

@@ -1,4 +1,5 @@
-"""What endpoint policies allow: NS507, NS508, NS509 and NS514 (the principal perimeter).
+"""What endpoint policies allow: NS507, NS508, NS509, NS514 (the principal perimeter) and NS521
+(the resource perimeter).
 
 One small function per question, over the statements of every endpoint policy
 (`endpoints.policy_holders`): a check of resource conditions (the data-perimeter
@@ -24,8 +25,8 @@ from ...findings import Finding
 from ..model import Module
 from ..policy import Statement
 from ..spec import CALLER_ACCOUNT, Expectation
-from .common import listed
-from .endpoints import is_s3, policy_holders, statements
+from .common import listed, literal
+from .endpoints import catalog_service, is_s3, policy_holders, statements
 
 # Operators that limit a key to the listed values (negated and ...IfExists forms do not).
 # Source: IAM User Guide, "IAM JSON policy elements: Condition operators".
@@ -208,3 +209,62 @@ def check_principal_perimeter(module: Module, spec: Expectation | None) -> Itera
             if problem:
                 sid = f" ({s.sid})" if s.sid else ""
                 yield code("NS514").at(holder.location, f"{holder.address}: statement {i}{sid} {problem}")
+
+
+# --- NS521: every Allow statement keeps resources inside the perimeter -------------------------
+
+# Condition keys that pin the resource's owner. s3:ResourceAccount may also name an owner the
+# spec gives a bucket (`account:`). Sources: IAM User Guide, "AWS global condition context keys"
+# (aws:ResourceAccount, aws:ResourceOrgID); S3 User Guide, "Amazon S3 condition key examples",
+# example 7 (s3:ResourceAccount).
+RESOURCE_KEYS: dict[str, Callable[[Perimeter, str, frozenset[str]], bool]] = {
+    "aws:resourceaccount": lambda p, v, owners: p.has_account(v),
+    "aws:resourceorgid": lambda p, v, owners: v in p.orgs,
+    "s3:resourceaccount": lambda p, v, owners: p.has_account(v) or v in owners,
+}
+
+
+def _resource_tests(condition: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    found = []
+    for operator, tests in condition.items():
+        if str(operator).lower() in LIMITING_OPERATORS and isinstance(tests, dict):
+            found += [(str(k).lower(), [str(v) for v in listed(values)]) for k, values in tests.items()
+                      if str(k).lower() in RESOURCE_KEYS]
+    return found
+
+
+def _checks_resources(module: Module, endpoint: Any) -> bool:
+    """Whether the endpoint's service can be held to the resource perimeter (catalog data).
+
+    A service whose actions lack the keys (catalog `resource_keys`), and a team's own
+    PrivateLink service, are held to the principal perimeter only; an endpoint whose service
+    the audit cannot name is held to both (fail closed).
+    """
+    if endpoint is None:
+        return True
+    name = literal(module, endpoint, endpoint.values.get("service_name"))
+    service = catalog_service(name)
+    if service is not None:
+        return service.resource_keys
+    return not (isinstance(name, str) and name.startswith("com.amazonaws.vpce."))
+
+
+def check_resource_perimeter(module: Module, spec: Expectation | None) -> Iterator[Finding]:
+    inside = perimeter(module, spec)
+    owners = spec.bucket_accounts if spec else frozenset()
+    for holder, endpoint in policy_holders(module):
+        if not _checks_resources(module, endpoint):
+            continue
+        for i, s in enumerate(statements(holder), 1):
+            if not s.allows or _open_to_anyone(s) or _aws_owned(s, spec):
+                continue
+            tests = _resource_tests(s.condition)
+            if any(values and all(RESOURCE_KEYS[key](inside, v, owners) for v in values) for key, values in tests):
+                continue
+            sid = f" ({s.sid})" if s.sid else ""
+            if not tests:
+                problem = f"has no condition keeping the resource inside the perimeter ({inside.describe()})"
+            else:
+                outside = sorted({v for key, values in tests for v in values if not RESOURCE_KEYS[key](inside, v, owners)})
+                problem = f"limits the resource to {', '.join(outside) or 'nothing'}, outside the perimeter"
+            yield code("NS521").at(holder.location, f"{holder.address}: statement {i}{sid} {problem}")
