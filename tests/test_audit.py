@@ -241,6 +241,9 @@ def test_principal_star_resource_star_without_condition(copy_of):
 ])
 def test_which_conditions_limit_the_principal(copy_of, condition, expected):
     module = copy_of("ds-team")
+    # The resource stays inside the perimeter (NS521 has its own tests): only the principal varies.
+    condition = {**condition, "StringEquals": {**condition.get("StringEquals", {}),
+                                               "aws:ResourceAccount": "${data.aws_caller_identity.current.account_id}"}}
     policy = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
                              "Condition": condition}]}
     edit(module / "endpoints.tf.json", lambda d: d["resource"]["aws_vpc_endpoint"]["sts"].update(
@@ -251,14 +254,16 @@ def test_which_conditions_limit_the_principal(copy_of, condition, expected):
 def test_the_spec_perimeter_admits_its_accounts_and_organization(copy_of, tmp_path):
     module = copy_of("ds-team")
     policy = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
-                             "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}},
+                             "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123",
+                                                            "aws:ResourceOrgID": "o-abc123"}}},
                             {"Effect": "Allow", "Principal": "*", "Action": "sts:GetCallerIdentity", "Resource": "*",
-                             "Condition": {"StringEquals": {"aws:PrincipalAccount": "111122223333"}}}]}
+                             "Condition": {"StringEquals": {"aws:PrincipalAccount": "111122223333",
+                                                            "aws:ResourceAccount": "111122223333"}}}]}
     edit(module / "endpoints.tf.json", lambda d: d["resource"]["aws_vpc_endpoint"]["sts"].update(
         {"policy": json.dumps(policy)}))
     spec = tmp_path / "perimeter.yaml"
     spec.write_text((SPECS / "ds-team.yaml").read_text() + "perimeter:\n  org_id: o-abc123\n  accounts: [111122223333]\n")
-    assert codes(run_audit(module)) == {"NS514"}
+    assert codes(run_audit(module)) == {"NS514", "NS521"}
     assert run_audit(module, spec=spec) == []
 
 

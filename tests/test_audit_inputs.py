@@ -71,12 +71,14 @@ def test_plan_policy_known_after_apply_is_not_missing_but_unknown():
 
 def test_plan_account_is_the_caller_identity_the_plan_read():
     policy = json.dumps({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
-                                        "Condition": {"StringEquals": {"aws:PrincipalAccount": "111122223333"}}}]})
+                                        "Condition": {"StringEquals": {"aws:PrincipalAccount": "111122223333",
+                                                                       "aws:ResourceAccount": "111122223333"}}}]})
     document = plan_document([{"type": "aws_vpc_endpoint", "name": "sts", "values": {
         "service_name": "com.amazonaws.us-east-1.sts", "policy": policy}}])
     document["configuration"]["root_module"]["resources"][-1]["expressions"]["policy"] = {"constant_value": policy}
-    (finding,) = known(audit([plan_module(document, "plan.json")], None))
-    assert finding.code == "NS514" and "the plan shows no aws_caller_identity" in finding.message
+    principal, resource = known(audit([plan_module(document, "plan.json")], None))
+    assert principal.code == "NS514" and "the plan shows no aws_caller_identity" in principal.message
+    assert resource.code == "NS521"
     document["prior_state"] = {"values": {"root_module": {"resources": [
         {"address": "data.aws_caller_identity.current", "mode": "data", "type": "aws_caller_identity",
          "name": "current", "values": {"account_id": "111122223333"}}]}}}
