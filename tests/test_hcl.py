@@ -28,7 +28,8 @@ from conftest import BASE_SPEC, EXAMPLES, compile_ok, run_cli
 
 LABELS = {"terraform": 0, "locals": 0, "provider": 1, "output": 1, "resource": 2, "data": 2}
 NESTED_BLOCKS = {("terraform", "required_providers"), ("resource", "lifecycle"), ("lifecycle", "precondition")}
-NESTED_BY_TYPE = {("aws_default_network_acl", "ingress"), ("aws_default_network_acl", "egress")}  # schema, not JSON
+NESTED_BY_TYPE = {("aws_default_network_acl", "ingress"), ("aws_default_network_acl", "egress"),
+                  ("aws_availability_zones", "filter")}  # schema, not JSON
 HCL2_META = ("__is_block__", "__comments__", "__inline_comments__")
 
 Part = tuple[str, str]  # ("lit", text) or ("expr", expression source)
@@ -157,7 +158,7 @@ def json_blocks(document: dict) -> dict[tuple[str, ...], dict]:
     def walk(kind: str, content: Any, labels: tuple[str, ...]) -> None:
         if len(labels) == LABELS[kind]:
             assert (kind, *labels) not in found
-            found[(kind, *labels)] = json_body(kind, content, labels[0] if kind == "resource" else "")
+            found[(kind, *labels)] = json_body(kind, content, labels[0] if kind in ("resource", "data") else "")
             return
         for label, inner in content.items():
             walk(kind, inner, labels + (label,))

@@ -180,7 +180,8 @@ def test_a_service_placed_in_fewer_zones():
 def test_zone_ids_are_checked_by_their_names():
     res = module(compile_ok(BASE_SPEC.replace("azs: [us-east-1a, us-east-1b]", "azs: [use1-az1, use1-az2]")))
     endpoints = res["endpoints.tf.json"]
-    assert endpoints["data"]["aws_availability_zones"] == {"zones": {}}
+    assert endpoints["data"]["aws_availability_zones"] == {
+        "zones": {"filter": [{"name": "zone-id", "values": ["use1-az1", "use1-az2"]}]}}
     (zones, *_) = endpoints["resource"]["aws_vpc_endpoint"]["sts"]["lifecycle"]["precondition"]
     assert 'for id in ["use1-az1", "use1-az2"] : data.aws_availability_zones.zones.names' in zones["condition"]
 

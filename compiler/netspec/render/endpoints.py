@@ -34,6 +34,11 @@ def _zone_list(zones: list[str]) -> str:
     return json.dumps(zones)
 
 
+def _zone_ids(zones: list[str]) -> list[str]:
+    _zone_list(zones)  # checked like every zone netspec writes into an expression
+    return zones
+
+
 def _zone_names(network: Network, endpoint: Endpoint) -> str:
     """An expression for the zone *names* the endpoint's subnets are in (the EC2 API lists names)."""
     subnets = network.endpoint_subnets(endpoint)
@@ -96,6 +101,8 @@ def endpoints(network: Network) -> Body:
                 for e in network.interface_endpoints}
     if services:
         data[names.ENDPOINT_SERVICE_TYPE] = services
-        if any(s.is_zone_id for s in network.subnets):
-            data[names.ZONES_TYPE] = {names.ZONES_NAME: {}}
+        zone_ids = [s.zone for s in network.subnets if s.is_zone_id]
+        if zone_ids:
+            # Only the network's own zones (a closed set that a new AWS zone cannot join).
+            data[names.ZONES_TYPE] = {names.ZONES_NAME: {"filter": [{"name": "zone-id", "values": _zone_ids(zone_ids)}]}}
     return {"data": data, "resource": resources(*blocks)}

@@ -54,7 +54,8 @@ _NESTED_BLOCKS = {"terraform": frozenset({"required_providers"}), "resource": fr
 # Nested blocks that only a resource type has (its schema says so; JSON cannot): a JSON list of
 # objects there is that many blocks. aws_default_security_group's `ingress = []` is, by contrast,
 # an attribute ("attributes as blocks"), and stays one.
-_NESTED_BY_TYPE = {"aws_default_network_acl": frozenset({"ingress", "egress"})}
+_NESTED_BY_TYPE = {"aws_default_network_acl": frozenset({"ingress", "egress"}),
+                   "aws_availability_zones": frozenset({"filter"})}
 # Arguments whose JSON string is one interpolation, `${EXPR}`, written bare (`condition = EXPR`):
 # Terraform takes a template that is a single interpolation as the expression's own value.
 _SINGLE_EXPRESSIONS = {"precondition": frozenset({"condition"})}
@@ -103,7 +104,8 @@ def module_text(document: dict[str, Any]) -> str:
         for labels, block_body in _labelled(kind, content, _LABELS[kind]):
             comments: list[str] = []
             expressions: list[str] = []
-            block = _block_body(kind, block_body, comments, expressions, labels[0] if kind == "resource" else "")
+            rtype = labels[0] if kind in ("resource", "data") else ""
+            block = _block_body(kind, block_body, comments, expressions, rtype)
             for label in reversed(labels):
                 block = {_quoted(_checked_label(label)): block}
             text = hcl2.dumps({kind: [block]}, deserializer_options=_DESERIALIZER, formatter_options=_FORMATTER)

@@ -65,7 +65,7 @@ CHECKED_FOR_AWS_6: Mapping[str, frozenset[str]] = MappingProxyType({
     # The guide deprecates only this data source's `region` (now `service_region`), which netspec does not use.
     "data.aws_vpc_endpoint_service": frozenset({"service_name", "service_type", "availability_zones",
                                                 "vpc_endpoint_policy_supported", "private_dns_name"}),
-    "data.aws_availability_zones": frozenset({"names", "zone_ids"}),
+    "data.aws_availability_zones": frozenset({"filter", "names", "zone_ids"}),
 })
 
 
