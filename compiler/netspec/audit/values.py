@@ -32,6 +32,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..tfsyntax import interpolation_end
+
 # type.name then attribute names or literal indices: aws_subnet.a.id, data.aws_x.y.z[0].w
 _NAME = r"[A-Za-z_][A-Za-z0-9_-]*"
 _INDEX = r'\[(?:[0-9]+|"[^"\\${}]*")\]'
@@ -123,31 +125,6 @@ def references_in(value: Any) -> list[Reference]:
 # --- Terraform templates ------------------------------------------------------------
 
 
-def _closing(text: str, start: int) -> int:
-    """Index just past the `}` closing the interpolation opened at `start` (-1 if never closed).
-
-    Braces nest; quoted strings inside the expression may hold braces of their own.
-    """
-    depth, i, quote = 1, start + 2, False
-    while i < len(text):
-        char = text[i]
-        if quote:
-            if char == "\\":
-                i += 1
-            elif char == '"':
-                quote = False
-        elif char == '"':
-            quote = True
-        elif char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return -1
-
-
 def decide(text: str) -> str | Reference | Template | Expression:
     """One configuration string as a literal, a Reference, a Template or an Expression."""
     literal: list[str] = []
@@ -159,7 +136,7 @@ def decide(text: str) -> str | Reference | Template | Expression:
             literal.append(text[i + 1: i + 3])
             i += 3
         elif text.startswith(("${", "%{"), i):
-            end = _closing(text, i)
+            end = interpolation_end(text, i)
             inner = text[i + 2: end - 1].strip() if end > 0 else ""
             if text[i] == "%" or end < 0 or not _REFERENCE.fullmatch(inner):
                 return Expression(text)

@@ -40,6 +40,8 @@ from typing import Any
 import hcl2
 from hcl2.const import IS_BLOCK
 
+from ..tfsyntax import interpolation_end
+
 JSON_SUFFIX = ".tf.json"
 HCL_SUFFIX = ".tf"
 COMMENT_KEY = "//"
@@ -176,18 +178,8 @@ def _single_expression(value: Any) -> str:
     """`${EXPR}` as hcl2's expression form, after checking the interpolation spans the whole string."""
     if not (isinstance(value, str) and value.startswith("${") and value.endswith("}")):
         raise ValueError(f"{value!r}: expected a single ${{...}} expression")
-    depth, quoted = 0, False
-    for i, char in enumerate(value[1:], 1):
-        if quoted:
-            quoted = char != '"' or value[i - 1] == "\\"
-        elif char == '"':
-            quoted = True
-        elif char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0 and i != len(value) - 1:
-                raise ValueError(f"{value!r}: more than one interpolation; not translated")
+    if interpolation_end(value, 0) != len(value):
+        raise ValueError(f"{value!r}: more than one interpolation; not translated")
     return value
 
 
