@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import datetime
 import enum
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
+
+# How much of a value a message may echo: a spec can hold a 1,024-character value, and a
+# message has no use for more than its two ends. Code.at shortens every message and hint.
+MAX_WORD_CHARS = 120  # one run of non-space characters (a quoted value, a key, a path)
+MAX_MESSAGE_CHARS = 1000  # a whole message or hint
+_LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD_CHARS + 1))
 
 
 class ExitCode(enum.IntEnum):
@@ -20,6 +27,7 @@ class ExitCode(enum.IntEnum):
     CLEAN = 0
     FINDINGS = 1
     USAGE = 2  # bad arguments, unreadable paths, files netspec must not overwrite
+    INTERNAL = 3  # a bug in netspec (never the answer to any input); reported in one line
 
 
 class Severity(str, enum.Enum):
@@ -82,10 +90,14 @@ class Finding:
 
 
 def display_path(path: Path) -> str:
-    """How findings name a file: relative to the working directory when inside it."""
+    """How findings name a file: relative to the working directory when inside it.
+
+    A link is named as itself, not as what it points at (its folder is resolved, not it).
+    """
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+        full = path.resolve() if path.name in ("", "..") else path.parent.resolve() / path.name
+        return full.relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, RuntimeError, OSError):  # outside it, or a symlink loop resolve() gives up on
         return path.as_posix()
 
 
@@ -96,3 +108,15 @@ def has_errors(findings: Iterable[Finding]) -> bool:
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Stable, reader-friendly order: by file, then line, then column, then code."""
     return sorted(set(findings), key=lambda f: (f.location, f.code, f.message))
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    head, tail = text[: limit * 2 // 3], text[len(text) - limit // 4:]
+    return f"{head}...[{len(text) - len(head) - len(tail):,} characters]...{tail}"
+
+
+def shorten(text: str) -> str:
+    """`text` with every overlong word, then the whole, cut in the middle (both ends stay)."""
+    return _cut(_LONG_WORD.sub(lambda m: _cut(m.group(), MAX_WORD_CHARS), text), MAX_MESSAGE_CHARS)
