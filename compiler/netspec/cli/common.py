@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import stat
 import sys
 from pathlib import Path
 from typing import Optional
@@ -13,6 +15,7 @@ from .. import config, suppress
 from ..codes import code, exit_code
 from ..crossspec import check_across
 from ..findings import Finding, Location, display_path, has_errors, sort_findings
+from ..loader import MAX_SPEC_BYTES, too_large
 from ..pipeline import Result, compile_bytes
 from ..render import RenderOptions
 from ..report import Format, Progress, Summary, TextReport, Verbosity, emit
@@ -67,15 +70,61 @@ def settings_for(*, config_file: Optional[Path], fmt: Optional[Format] = None, s
 
 
 def find_specs(paths: list[Path]) -> list[Path]:
+    """The spec files the paths name: each path must name at least one.
+
+    In a folder, every *.yaml and *.yml that is not a folder counts (a FIFO or device
+    among them is refused when read, not skipped in silence); symlinked folders are not
+    followed. A path given by name is taken as it is, whatever its suffix.
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file()))
-        elif path.is_file():
-            found.append(path)
+            inside = sorted(p for p in path.rglob("*") if p.suffix in SPEC_SUFFIXES and not p.is_dir())
+            if not inside:
+                raise UsageError(f"{path}: no spec files (*.yaml, *.yml) in this folder or below it")
+            found.extend(inside)
+        elif path.exists() or path.is_symlink():
+            found.append(path)  # a regular file, or something read_spec_file refuses with a finding
         else:
             raise UsageError(f"{path}: no such file or folder")
     return list(dict.fromkeys(found))
+
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"))
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return f"{kind}, not a regular file; specs are read only from regular files"
+
+
+def read_spec_file(path: Path) -> bytes | Finding:
+    """A spec's bytes, or the finding that says why it was not read (NS304, NS007).
+
+    Nothing is read before the checks: a FIFO, socket or device is refused from its
+    stat (opening one can block, and reading one may never end), and so is a file
+    whose size is over the limit. The open never blocks, is checked again on the
+    opened file, and reads at most one byte more than the limit.
+    """
+    shown = display_path(path)
+    try:
+        info = os.stat(path)
+        problem = _not_regular(info.st_mode)
+        if problem is None and info.st_size > MAX_SPEC_BYTES:
+            return too_large(shown, info.st_size)
+        raw = b""
+        if problem is None:
+            with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC), "rb") as handle:
+                problem = _not_regular(os.fstat(handle.fileno()).st_mode)  # what was opened, had it changed
+                raw = b"" if problem else handle.read(MAX_SPEC_BYTES + 1)
+    except OSError as exc:
+        return code("NS304").at(Location(shown), exc.strerror or str(exc))
+    if problem:
+        return code("NS304").at(Location(shown), problem, hint="remove it, or name it so it does not end in .yaml or .yml")
+    return raw
 
 
 def spec_paths(paths: Optional[list[Path]], settings: config.Settings) -> list[Path]:
@@ -104,10 +153,9 @@ def compile_paths(paths: list[Path], *, settings: config.Settings, options: Rend
     progress = Progress(len(specs))
     for index, spec in enumerate(specs, 1):
         progress.step(index, display_path(spec))
-        try:
-            raw = spec.read_bytes()
-        except OSError as exc:
-            results.append(Result(display_path(spec), (code("NS304").at(Location(display_path(spec)), exc.strerror or str(exc)),)))
+        raw = read_spec_file(spec)
+        if isinstance(raw, Finding):
+            results.append(Result(display_path(spec), (raw,)))
             continue
         results.append(compile_bytes(raw, display_path(spec), options=options))
     progress.done()
@@ -142,10 +190,11 @@ def finish(findings: list[Finding], count: int, *, settings: config.Settings,
 
 
 def read_spec(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror or exc}") from None
+    """One spec named on the command line (diff, graph): a file that cannot be read is a usage error."""
+    raw = read_spec_file(path)
+    if isinstance(raw, Finding):
+        raise UsageError(f"{path}: {raw.message}")
+    return raw
 
 
 def print_findings(results: list[Result]) -> None:
