@@ -220,3 +220,19 @@ def test_hostile_input(case, runs):
         assert written == ["ds-team"], "the good spec beside the refused file is still compiled"
     else:
         assert written == [], "a spec with errors writes nothing"
+
+
+def test_odd_file_names_and_values_print_as_one_escaped_line(tmp_path):
+    """A file name with a newline and a byte that is not UTF-8, a key with a lone surrogate and a
+    terminal escape: every format prints them escaped, on the finding's own line."""
+    name = os.fsdecode(b"a\nb\xff.yaml")
+    (tmp_path / name).write_text(BASE_SPEC.replace("  team: data-science", '  "\\ud800\\x1b[31m": 1'))
+    for fmt in ("github", "text", "json", "sarif"):
+        result = subprocess.run([sys.executable, "-m", "netspec", "validate", name, "--format", fmt], cwd=tmp_path,
+                                capture_output=True, timeout=60)
+        output = result.stdout + result.stderr
+        assert result.returncode == 1 and b"Traceback" not in output, output[-2000:]
+        assert b"\x1b" not in output and b"\xff" not in output
+        if fmt in ("github", "text"):
+            assert b"a\\nb\\udcff.yaml" in output and b"NS103 tags.\\ud800\\x1b[31m: expected string" in output
+            assert all(line.startswith((b"a\\n", b"::error", b"    hint", b"1 spec")) for line in output.splitlines())

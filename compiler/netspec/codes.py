@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from typing import Iterable
 
-from .findings import ExitCode, Finding, Location, Severity, has_errors, shorten
+from .findings import ExitCode, Finding, Location, Severity, has_errors, tidy
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,8 @@ class Code:
 
     def at(self, location: Location, message: str, *, hint: str | None = None,
            related: tuple[Location, ...] = (), excerpt: str = "") -> Finding:
-        return Finding(location=location, code=self.code, message=shorten(message),
-                       hint=shorten(self.hint if hint is None else hint),
+        return Finding(location=location, code=self.code, message=tidy(message),
+                       hint=tidy(self.hint if hint is None else hint),
                        severity=self.severity, related=related, excerpt=excerpt)
 
 

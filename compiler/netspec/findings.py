@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import Iterable
 
 # How much of a value a message may echo: a spec can hold a 1,024-character value, and a
-# message has no use for more than its two ends. Code.at shortens every message and hint.
+# message has no use for more than its two ends. Code.at tidies every message and hint.
 MAX_WORD_CHARS = 120  # one run of non-space characters (a quoted value, a key, a path)
 MAX_MESSAGE_CHARS = 1000  # a whole message or hint
 _LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD_CHARS + 1))
+# Control characters, line separators and lone surrogates (from `\ud800` in a YAML string, or
+# a file name that is not UTF-8): shown as escapes, so a finding stays one line and encodes.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 class ExitCode(enum.IntEnum):
@@ -96,9 +99,9 @@ def display_path(path: Path) -> str:
     """
     try:
         full = path.resolve() if path.name in ("", "..") else path.parent.resolve() / path.name
-        return full.relative_to(Path.cwd().resolve()).as_posix()
+        return printable(full.relative_to(Path.cwd().resolve()).as_posix())
     except (ValueError, RuntimeError, OSError):  # outside it, or a symlink loop resolve() gives up on
-        return path.as_posix()
+        return printable(path.as_posix())
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:
@@ -117,6 +120,12 @@ def _cut(text: str, limit: int) -> str:
     return f"{head}...[{len(text) - len(head) - len(tail):,} characters]...{tail}"
 
 
-def shorten(text: str) -> str:
-    """`text` with every overlong word, then the whole, cut in the middle (both ends stay)."""
-    return _cut(_LONG_WORD.sub(lambda m: _cut(m.group(), MAX_WORD_CHARS), text), MAX_MESSAGE_CHARS)
+def printable(text: str) -> str:
+    """`text` with every unprintable character written as its Python escape (`\\n`, `\\ud800`)."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def tidy(text: str) -> str:
+    """A message as one printable line, its overlong words and then the whole cut in the middle."""
+    shortened = _LONG_WORD.sub(lambda m: _cut(m.group(), MAX_WORD_CHARS), printable(text))
+    return _cut(shortened, MAX_MESSAGE_CHARS)

@@ -12,7 +12,7 @@ import sys
 import typer
 
 from .. import DISTRIBUTION
-from ..findings import ExitCode, shorten
+from ..findings import ExitCode, tidy
 from .audit import audit_command
 from .common import UsageError
 from .compile import compile_command, validate_command
@@ -68,6 +68,6 @@ def main() -> None:
     except Exception as exc:  # a bug: never read as "findings" (1), never a wall of traceback in CI
         if os.environ.get("NETSPEC_DEBUG"):
             raise
-        sys.stderr.write(f"netspec: internal error: {type(exc).__name__}: {shorten(str(exc))}\n"
+        sys.stderr.write(f"netspec: internal error: {type(exc).__name__}: {tidy(str(exc))}\n"
                          "this is a bug in netspec; please report it (NETSPEC_DEBUG=1 shows the traceback)\n")
         raise SystemExit(ExitCode.INTERNAL) from None
