@@ -210,20 +210,20 @@ class ModuleFolder:
         assert self.write and self.fd is not None
         assert not any(c.change is Change.CONFLICT for c in changes), "the caller refuses conflicts"
         written: list[tuple[str, str]] = []  # (temporary name, target name)
+        renamed = 0
         try:
             for item in changes:
                 if item.change is not Change.OBSOLETE:
                     written.append((self._write_temporary(item.path.name, files[item.path.name]), item.path.name))
-            while written:
-                temporary, target = written[0]
+            for temporary, target in written:  # the burst
                 os.replace(temporary, target, src_dir_fd=self.fd, dst_dir_fd=self.fd)
-                written.pop(0)
+                renamed += 1
             for item in changes:
                 if item.change is Change.OBSOLETE and self._is_ours(item.path.name):
                     os.unlink(item.path.name, dir_fd=self.fd)
             os.fsync(self.fd)
         finally:
-            for temporary, _ in written:
+            for temporary, _ in written[renamed:]:
                 try:
                     os.unlink(temporary, dir_fd=self.fd)
                 except OSError:
