@@ -36,6 +36,7 @@ class Case:
     exit: int
     message: str = ""  # must appear in the output
     max_output: int = 60_000  # bytes of stdout + stderr at most: no echoed megabytes
+    stdin: str = os.devnull  # what the run reads as standard input
 
 
 # Findings (exit 1) or refusals of the environment (exit 2), from `compile --format json`.
@@ -77,10 +78,12 @@ CASES = [
     Case("comments-only.yaml", "NS004", 1, 1),
     Case("two-documents.yaml", "NS005", 13, 1),
     Case("not-a-mapping.yaml", "NS006", 1, 1),
-    Case("syntax-error.yaml", "NS001", 13, 1),
+    Case("syntax-error.yaml", "NS001", 12, 1, "the `[` opened here is never closed"),
     Case("nul-bytes.yaml", "NS003", 1, 1),
     Case("latin1.yaml", "NS003", 11, 1),
     Case("too-large", "NS007", 1, 1, "the file is 300,000 bytes"),
+    Case("stdin-endless", "NS007", 1, 1, "the file is over 262,144 bytes", stdin="/dev/zero"),
+    Case("one-long-line-with-a-syntax-error", "NS001", 2, 1, max_output=2_000),
     Case("sparse-4-gib", "NS007", 1, 1, "the file is 4,294,967,296 bytes"),
     # Inputs that are not regular files: refused from their stat, never opened to block.
     Case("fifo", "NS304", 1, 2, "a FIFO, not a regular file"),
@@ -151,6 +154,8 @@ MAKERS: dict[str, Callable[[Path], list[str]]] = {
         "services: [" + ", ".join(f"x{i}" for i in range(20_000)) + "]")),
     "subnets-6000": _write(_subnets(6000)),
     "too-large": _write("# " + "x" * (300_000 - 3) + "\n"),
+    "stdin-endless": lambda here: ["validate", "-", "--format", "json"],
+    "one-long-line-with-a-syntax-error": _write("services: [" + "s3, " * 50_000 + "\n"),
     "sparse-4-gib": _special("sparse"),
     "fifo": _special("fifo"),
     "socket": _special("socket"),
@@ -177,8 +182,9 @@ def _run(case: Case, here: Path) -> subprocess.CompletedProcess[str]:
     else:
         shutil.copy(HOSTILE / case.name, here / case.name)
         args = ["compile", case.name, "--out", "out", "--format", "json"]
-    return subprocess.run([sys.executable, "-c", _LIMITED, *args], cwd=here, capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "NO_COLOR": "1"})
+    with open(case.stdin, "rb") as stdin:
+        return subprocess.run([sys.executable, "-c", _LIMITED, *args], cwd=here, capture_output=True, text=True,
+                              stdin=stdin, timeout=120, env={**os.environ, "NO_COLOR": "1"})
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from typing import Iterable
 
-from .findings import ExitCode, Finding, Location, Severity, has_errors, tidy
+from .findings import MAX_EXCERPT_CHARS, ExitCode, Finding, Location, Severity, has_errors, tidy
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,8 @@ class Code:
            related: tuple[Location, ...] = (), excerpt: str = "") -> Finding:
         return Finding(location=location, code=self.code, message=tidy(message),
                        hint=tidy(self.hint if hint is None else hint),
-                       severity=self.severity, related=related, excerpt=excerpt)
+                       severity=self.severity, related=related,
+                       excerpt=excerpt if len(excerpt) <= MAX_EXCERPT_CHARS else "")
 
 
 _W = Severity.WARNING

@@ -18,6 +18,7 @@ from typing import Iterable
 # message has no use for more than its two ends. Code.at tidies every message and hint.
 MAX_WORD_CHARS = 120  # one run of non-space characters (a quoted value, a key, a path)
 MAX_MESSAGE_CHARS = 1000  # a whole message or hint
+MAX_EXCERPT_CHARS = 300  # a source line shown under a finding (NS001); a longer one is not shown
 _LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD_CHARS + 1))
 # Control characters, line separators and lone surrogates (from `\ud800` in a YAML string, or
 # a file name that is not UTF-8): shown as escapes, so a finding stays one line and encodes.

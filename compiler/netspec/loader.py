@@ -243,15 +243,16 @@ def _aliases(text: str, path: str) -> list[Finding]:
             for e in yaml.parse(text, Loader=yaml.SafeLoader) if isinstance(e, yaml.AliasEvent)]
 
 
-def too_large(path: str, size: int) -> Finding:
-    """NS007 for a file of `size` bytes (at least that many, when only its start was read)."""
-    return code("NS007").at(Location(path, 1, 1), f"the file is {size:,} bytes; specs are limited to {MAX_SPEC_BYTES:,}")
+def too_large(path: str, size: int | None) -> Finding:
+    """NS007 for a file of `size` bytes (None: more than the limit, when only that much was read)."""
+    shown = f"{size:,} bytes" if size is not None else f"over {MAX_SPEC_BYTES:,} bytes"
+    return code("NS007").at(Location(path, 1, 1), f"the file is {shown}; specs are limited to {MAX_SPEC_BYTES:,}")
 
 
 def load_bytes(raw: bytes, path: str) -> tuple[Document | None, list[Finding]]:
     start = Location(path, 1, 1)
-    if len(raw) > MAX_SPEC_BYTES:
-        return None, [too_large(path, len(raw))]
+    if len(raw) > MAX_SPEC_BYTES:  # exactly one byte over: the reader stopped there (a stream, a growing file)
+        return None, [too_large(path, len(raw) if len(raw) > MAX_SPEC_BYTES + 1 else None)]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:

@@ -47,7 +47,7 @@ def check_document(doc: Document) -> list[Finding]:
     errors = spec_errors(doc)
     findings = findings_for(errors, doc)
     unreadable = partial.invalid_pointers(errors, doc.data) | {partial.unit(p, doc.data) for p in doc.flagged if p}
-    if not unreadable:
+    if not errors and not unreadable:
         return findings + run_rules(doc)
     return findings + run_rules(partial.prune(doc, unreadable), partial=True)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from .codes import CODES, code
-from .findings import Finding, Location, Severity, Suppression
+from .findings import Finding, Location, Severity, Suppression, printable
 
 # A report shows the first this-many findings of a file (and the first of every other code
 # in it), then one NS013 saying how many more, of which codes; the summary and the exit code
@@ -102,9 +102,10 @@ def caret_lines(finding: Finding) -> list[str]:
     if not finding.excerpt:
         return []
     line_number = str(finding.location.line)
-    before = finding.excerpt[: max(finding.location.col - 1, 0)]
-    shown = finding.excerpt.replace("\t", "\\t")
-    offset = len(before.replace("\t", "\\t"))
+    # Tabs and other unprintable characters as escapes (`\t`), before the caret too, so it still points.
+    before = printable(finding.excerpt[: max(finding.location.col - 1, 0)])
+    shown = printable(finding.excerpt)
+    offset = len(before)
     return [f"    {line_number} | {shown}", f"    {' ' * len(line_number)} | {' ' * offset}^"]
 
 

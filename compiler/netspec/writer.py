@@ -11,7 +11,7 @@ Kills and concurrent runs (POSIX):
   runs take turns; one that waits longer than LOCK_WAIT_SECONDS fails (NS305). The
   kernel releases the lock of a killed process.
 - No links: OUT/<name> must be a real folder; a symbolic link there is refused
-  (LinkedFolder, NS306). Inside it, files are opened, renamed and removed relative
+  (LinkedFolder, NS307). Inside it, files are opened, renamed and removed relative
   to the folder's descriptor without following links.
 - The switch: every new file is written to a temporary file beside it and synced;
   then all are renamed over their targets and obsolete files removed in one burst,

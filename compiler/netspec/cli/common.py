@@ -69,8 +69,8 @@ def settings_for(*, config_file: Optional[Path], fmt: Optional[Format] = None, s
     return settings
 
 
-def find_specs(paths: list[Path]) -> list[Path]:
-    """The spec files the paths name: each path must name at least one.
+def find_specs(paths: list[Path], *, empty_ok: bool = False) -> list[Path]:
+    """The spec files the paths name: each path must name at least one (unless `empty_ok`).
 
     In a folder, every *.yaml and *.yml that is not a folder counts (a FIFO or device
     among them is refused when read, not skipped in silence); symlinked folders are not
@@ -80,7 +80,7 @@ def find_specs(paths: list[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             inside = sorted(p for p in path.rglob("*") if p.suffix in SPEC_SUFFIXES and not p.is_dir())
-            if not inside:
+            if not inside and not empty_ok:
                 raise UsageError(f"{path}: no spec files (*.yaml, *.yml) in this folder or below it")
             found.extend(inside)
         elif path.exists() or path.is_symlink():
@@ -138,7 +138,8 @@ def is_complete(paths: list[Path]) -> bool:
 
 
 def _compile_stdin(label: str, options: RenderOptions) -> Result:
-    return compile_bytes(sys.stdin.buffer.read(), label, options=options)
+    # Bounded like a file: one byte over the limit is enough for NS007.
+    return compile_bytes(sys.stdin.buffer.read(MAX_SPEC_BYTES + 1), label, options=options)
 
 
 def compile_paths(paths: list[Path], *, settings: config.Settings, options: RenderOptions = RenderOptions(),

@@ -45,7 +45,7 @@ def _file_pairs(old: Path, new: Path) -> list[_Pair]:
 
 def _ref_pairs(top: Path, paths: list[Path], commit: str, ref: str) -> list[_Pair]:
     """Each spec under `paths` against its version at `commit`, plus the specs deleted since."""
-    specs = find_specs([p for p in paths if p.exists()])  # a folder emptied since REF is not an error
+    specs = find_specs([p for p in paths if p.exists()], empty_ok=True)  # a folder emptied since REF is not an error
     missing = [p for p in paths if not p.exists()]
     moves = gitrev.moves(commit, [str(p) for p in paths if p.is_dir()] + [str(p) for p in missing])
     for path in missing:  # a path that is gone must be one git saw deleted, not a typo
