@@ -90,6 +90,15 @@ CASES = [
     Case("socket", "NS304", 1, 2, "a socket, not a regular file"),
     Case("device", "NS304", 1, 2, "a character device, not a regular file"),
     Case("symlink-loop", "NS304", 1, 2, "Too many levels of symbolic links"),
+    # The configuration file is in the pull request too: the same limits (exit 2, a configuration error).
+    Case("config-sparse-4-gib", "NS400", 1, 2, "configuration files are limited to 1,048,576"),
+    Case("config-nested-2000", "NS401", 1, 2, "nest too deeply"),
+    # What `netspec audit` reads (modules in out/, plans, a spec) is in the pull request too.
+    Case("audit-fifo", "NS500", 1, 1, "a FIFO, not a regular file"),
+    Case("audit-spec-fifo", "NS304", 1, 2, "a FIFO, not a regular file"),
+    Case("audit-json-nested-100000", "NS500", 1, 1, "nested too deeply"),
+    Case("audit-json-nested-500", "NS500", 1, 1, "nest deeper than 100 levels"),
+    Case("audit-spec-nested-5000", "NS304", 1, 2, "recursion"),
     # Paths that name no spec: usage errors.
     Case("empty-folder", None, 0, 2, "no spec files (*.yaml, *.yml) in this folder"),
     Case("folder-without-specs", None, 0, 2, "no spec files (*.yaml, *.yml) in this folder"),
@@ -130,6 +139,38 @@ def _special(kind: str) -> Callable[[Path], list[str]]:
     return make
 
 
+def _config(text: str | None) -> Callable[[Path], list[str]]:
+    """A good spec under a hostile netspec.toml (None: a sparse 4 GiB one)."""
+    def make(here: Path) -> list[str]:
+        (here / "specs").mkdir()
+        (here / "specs" / "good.yaml").write_text(BASE_SPEC)
+        with (here / "netspec.toml").open("w") as handle:
+            handle.write(text) if text is not None else handle.truncate(4 << 30)
+        return ["validate", "--format", "json"]
+    return make
+
+
+def _audit(kind: str) -> Callable[[Path], list[str]]:
+    def make(here: Path) -> list[str]:
+        module = here / "out" / "x"
+        module.mkdir(parents=True)
+        if kind == "fifo":
+            os.mkfifo(module / "vpc.tf.json")
+            return ["audit", "out/x/vpc.tf.json", "--format", "json"]
+        if kind == "spec-fifo":
+            (module / "vpc.tf.json").write_text('{"resource": {}}')
+            os.mkfifo(here / "spec.yaml")
+            return ["audit", "out/x", "--spec", "spec.yaml", "--format", "json"]
+        if kind == "spec":
+            (module / "vpc.tf.json").write_text('{"resource": {}}')
+            (here / "spec.yaml").write_text("a: " + "[" * 5000 + "]" * 5000 + "\n")
+            return ["audit", "out/x", "--spec", "spec.yaml", "--format", "json"]
+        depth = int(kind)
+        (module / "vpc.tf.json").write_text('{"resource": {"aws_vpc": {"x": {"tags": ' + "[" * depth + "]" * depth + "}}}}")
+        return ["audit", "out/x", "--format", "json"]
+    return make
+
+
 def _folder(files: dict[str, str], arg: str) -> Callable[[Path], list[str]]:
     def make(here: Path) -> list[str]:
         (here / arg).mkdir(exist_ok=True)
@@ -161,6 +202,13 @@ MAKERS: dict[str, Callable[[Path], list[str]]] = {
     "socket": _special("socket"),
     "device": _special("device"),
     "symlink-loop": _special("symlink-loop"),
+    "config-sparse-4-gib": _config(None),
+    "config-nested-2000": _config("specs = " + "[" * 2000 + "]" * 2000 + "\n"),
+    "audit-fifo": _audit("fifo"),
+    "audit-json-nested-100000": _audit("100000"),
+    "audit-json-nested-500": _audit("500"),
+    "audit-spec-nested-5000": _audit("spec"),
+    "audit-spec-fifo": _audit("spec-fifo"),
     "empty-folder": _folder({}, "specs"),
     "folder-without-specs": _folder({"specs/README.md": "specs go here\n", "specs/old/notes.txt": "x\n"}, "specs"),
     "folder-named-x.yaml": _folder({}, "x.yaml"),
@@ -222,7 +270,9 @@ def test_hostile_input(case, runs):
     assert hits[0]["line"] == case.line, hits[0]
     assert hits[0]["hint"], "every finding says what to do"
     written = sorted(p.name for p in (here / "out").iterdir()) if (here / "out").exists() else []
-    if MAKERS.get(case.name, _write).__qualname__.startswith("_special"):
+    if case.name.startswith("audit-"):
+        assert written == ["x"], "audit writes nothing"
+    elif MAKERS.get(case.name, _write).__qualname__.startswith("_special"):
         assert written == ["ds-team"], "the good spec beside the refused file is still compiled"
     else:
         assert written == [], "a spec with errors writes nothing"

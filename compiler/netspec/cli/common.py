@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
-import stat
 import sys
 from pathlib import Path
 from typing import Optional
@@ -15,6 +13,7 @@ from .. import config, suppress
 from ..codes import code, exit_code
 from ..crossspec import check_across
 from ..findings import Finding, Location, display_path, has_errors, sort_findings
+from ..files import NotRegular, TooLarge, read_bounded
 from ..loader import MAX_SPEC_BYTES, too_large
 from ..pipeline import Result, compile_bytes
 from ..render import RenderOptions
@@ -90,41 +89,19 @@ def find_specs(paths: list[Path], *, empty_ok: bool = False) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"))
-
-
-def _not_regular(mode: int) -> str | None:
-    if stat.S_ISREG(mode):
-        return None
-    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
-    return f"{kind}, not a regular file; specs are read only from regular files"
-
-
 def read_spec_file(path: Path) -> bytes | Finding:
-    """A spec's bytes, or the finding that says why it was not read (NS304, NS007).
-
-    Nothing is read before the checks: a FIFO, socket or device is refused from its
-    stat (opening one can block, and reading one may never end), and so is a file
-    whose size is over the limit. The open never blocks, is checked again on the
-    opened file, and reads at most one byte more than the limit.
-    """
+    """A spec's bytes, or the finding that says why it was not read: NS304 (not a regular
+    file, or unreadable) or NS007 (over the size limit), decided before reading (`files`)."""
     shown = display_path(path)
     try:
-        info = os.stat(path)
-        problem = _not_regular(info.st_mode)
-        if problem is None and info.st_size > MAX_SPEC_BYTES:
-            return too_large(shown, info.st_size)
-        raw = b""
-        if problem is None:
-            with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC), "rb") as handle:
-                problem = _not_regular(os.fstat(handle.fileno()).st_mode)  # what was opened, had it changed
-                raw = b"" if problem else handle.read(MAX_SPEC_BYTES + 1)
+        return read_bounded(path, MAX_SPEC_BYTES)
+    except NotRegular as exc:
+        return code("NS304").at(Location(shown), f"{exc}, not a regular file; specs are read only from regular files",
+                                hint="remove it, or name it so it does not end in .yaml or .yml")
+    except TooLarge as exc:
+        return too_large(shown, exc.size)
     except OSError as exc:
         return code("NS304").at(Location(shown), exc.strerror or str(exc))
-    if problem:
-        return code("NS304").at(Location(shown), problem, hint="remove it, or name it so it does not end in .yaml or .yml")
-    return raw
 
 
 def spec_paths(paths: Optional[list[Path]], settings: config.Settings) -> list[Path]:
