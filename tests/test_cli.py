@@ -386,3 +386,22 @@ def test_emit_hcl_and_the_deprecated_format_hcl(project):
     old = run_cli("compile", "--format", "hcl", "--check", cwd=project)
     assert old.returncode == 0 and "`--format hcl` is deprecated; use `--emit hcl`" in old.stderr
     assert run_cli("compile", "--format", "hcl", "--emit", "json", cwd=project).returncode == 2
+
+
+def test_cross_spec_findings_stay_one_per_spec(project):
+    """30 networks on one block: one NS251 per spec that counts the others, not 870 pairwise findings."""
+    for i in range(29):
+        (project / "specs" / f"team-{i:02}.yaml").write_text(BASE_SPEC.replace("name: ds-team", f"name: team-{i:02}"))
+    report = json.loads(run_cli("validate", "--format", "json", cwd=project).stdout)
+    overlaps = [f for f in report["findings"] if f["code"] == "NS251"]
+    assert len(overlaps) == len({f["path"] for f in overlaps}) == 30
+    first = next(f for f in overlaps if f["path"] == "specs/ds-team.yaml")
+    assert first["message"] == ("10.2.0.0/16 overlaps 10.2.0.0/16 of team-00 (specs/team-00.yaml) "
+                                "and 28 other network(s) in us-east-1")
+    assert len(first["related"]) == 5
+    (project / "specs" / "team-00.yaml").write_text(BASE_SPEC)
+    (project / "specs" / "team-01.yaml").write_text(BASE_SPEC)
+    names = [f for f in json.loads(run_cli("validate", "--format", "json", cwd=project).stdout)["findings"]
+             if f["code"] == "NS250"]
+    assert [f["message"] for f in names if f["path"] == "specs/ds-team.yaml"] == [
+        "name 'ds-team' is also used by specs/team-00.yaml and 1 other spec(s)"]

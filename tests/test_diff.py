@@ -278,3 +278,11 @@ def test_usage_errors_exit_2(repo: Path, args, setup, message):
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert message in result.stderr
     assert result.stdout == ""
+
+
+def test_a_spec_too_large_at_the_base_is_refused_before_git_hands_it_over(repo: Path):
+    (repo / "specs" / "ds-team.yaml").write_text(BASE_SPEC + "# " + "x" * 300_000 + "\n")
+    _git(repo, "commit", "-q", "-am", "huge")
+    (repo / "specs" / "ds-team.yaml").write_text(BASE_SPEC)
+    result = run_cli("diff", "--base", "HEAD", "specs/ds-team.yaml", cwd=repo)
+    assert result.returncode == 2 and "specs/ds-team.yaml is 300,234 bytes; specs are limited to 262,144" in result.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from netspec.loader import MAX_SPEC_BYTES, load_bytes, load_text
+from netspec.loader import MAX_DEPTH, MAX_SPEC_BYTES, MAX_VALUE_CHARS, load_bytes, load_text
 
 
 def codes(findings):
@@ -37,6 +37,21 @@ def test_absent_pointer_falls_back_to_nearest_parent():
     ("a: !!python/name:os.system x\n", [("NS009", 1, 4)]),
     ("base: &b {x: 1}\nc:\n  <<: *b\n", [("NS009", 3, 3), ("NS009", 3, 7)]),
     ("? [a]\n: 1\n", [("NS009", 1, 3)]),
+    ("a: !!binary aGk=\n", [("NS009", 1, 4)]),
+    # NS010: the 20th bracket is the 21st level (the root mapping is the first)
+    ("a: " + "[" * 25 + "]" * 25 + "\n", [("NS010", 1, 23)]),
+    ("a:\n" + "".join("  " * i + "- \n" for i in range(1, 40)), [("NS010", 21, 41)]),
+    ("a: [x,\n  " + "{b: " * 30 + "1" + "}" * 30 + "]\n", [("NS010", 2, 75)]),
+    # NS011: before int() (Python refuses 4,301+ digits) and before any message echoes it
+    ("a: 1\nb: " + "1" * 4301 + "\n", [("NS011", 2, 4)]),
+    ("a: 1\nb: '" + "x" * 200_000 + "'\n", [("NS011", 2, 4)]),
+    ("? " + "k" * 1025 + "\n: 1\n", [("NS011", 1, 3)]),
+    # NS012: an explicit tag the value does not fit
+    ("a: !!int ds-team\n", [("NS012", 1, 4)]),
+    ("a: !!float x\n", [("NS012", 1, 4)]),
+    ('a: !!bool " x"\n', [("NS012", 1, 4)]),
+    ('a: !!int ""\n', [("NS012", 1, 4)]),
+    ("!!int x: 1\n", [("NS012", 1, 1)]),
 ])
 def test_loader_findings(text, expected):
     _, findings = load_text(text, "s.yaml")
@@ -150,3 +165,23 @@ def test_yaml_syntax_errors_in_netspecs_words(case):
     doc, findings = load_text(text, "s.yaml")
     assert doc is None
     assert TextReport().render(findings, Summary(1)) == expected
+
+
+def test_limits_are_not_hit_by_what_a_spec_needs():
+    text = "a:\n" + "".join("  " * i + "- \n" for i in range(1, MAX_DEPTH - 1)) + "b: " + "x" * MAX_VALUE_CHARS + "\n"
+    doc, findings = load_text(text, "s.yaml")
+    assert findings == [] and len(doc.data["b"]) == MAX_VALUE_CHARS
+
+
+@pytest.mark.parametrize("text", ["a: !!int '0x13'\n", "a: !!float 1\n", "a: !!bool 'true'\n", "a: !!str 010\n"])
+def test_explicit_tags_that_fit_are_read(text):
+    doc, findings = load_text(text, "s.yaml")
+    assert findings == [] and doc.data["a"] in (19, 1.0, True, "010")
+
+
+@pytest.mark.parametrize("text", ["a: 0x13\n", "a: .nan\n", "a: -.inf\n", "a: yes\n", "a: 24:00\n", "a: !!int x\n",
+                                  "a: " + "9" * 5000 + "\n", "a: !custom x\n"])
+def test_flagged_values_stop_the_rules(text):
+    """The loader keeps such a value as text (or drops it): rules, which may convert it, never run."""
+    doc, _ = load_text(text, "s.yaml")
+    assert doc.flagged == frozenset({("a",)})

@@ -118,3 +118,36 @@ def test_progress_shows_on_a_terminal_and_not_in_ci(tmp_path):
 
     assert "[2/3] specs/t1.yaml" in on_tty({})
     assert "[2/3]" not in on_tty({"CI": "true"})
+
+
+def test_findings_per_file_are_capped_with_how_many_more(tmp_path):
+    """NS013 stands where the first finding not shown stood; the summary counts every finding."""
+    from netspec.report import MAX_FINDINGS_PER_SPEC
+    services = "services:\n" + "".join(f"  - unknown{i}\n" for i in range(150))
+    (tmp_path / "many.yaml").write_text(BASE_SPEC.replace("services: [s3, sagemaker.api, sagemaker.runtime, sts, logs]", services))
+    result = run_cli("validate", "many.yaml", "--format", "json", cwd=tmp_path)
+    report = json.loads(result.stdout)
+    codes = [f["code"] for f in report["findings"]]
+    assert codes.count("NS220") == MAX_FINDINGS_PER_SPEC and codes[-1] == "NS013"
+    assert "NS230" in codes, "the first finding of every other code is still shown"
+    (cap,) = [f for f in report["findings"] if f["code"] == "NS013"]
+    assert cap["line"] == 7 + MAX_FINDINGS_PER_SPEC and cap["severity"] == "warning"
+    assert cap["message"] == "50 more finding(s) in this file not shown (NS220 x50)"
+    assert report["summary"] == {"specs": 1, "errors": 151, "warnings": 0, "suppressed": 0}
+    assert result.returncode == 1
+    text = run_cli("validate", "many.yaml", cwd=tmp_path)
+    assert "many.yaml:107:5: NS013 warning: 50 more finding(s)" in text.stdout
+    assert text.stderr == "1 spec(s) checked: 151 error(s), 0 warning(s)\n"
+
+
+def test_long_values_are_shortened_in_messages():
+    from netspec.codes import code
+    from netspec.findings import MAX_MESSAGE_CHARS, MAX_WORD_CHARS
+    value = "a" * 900
+    finding = code("NS104").at(Location("x.yaml"), f"name: {value!r} does not have the expected form", hint=value)
+    assert finding.message.startswith("name: 'aaa") and finding.message.endswith("aaa' does not have the expected form")
+    assert "...[" in finding.message and len(finding.message) < MAX_WORD_CHARS + 80
+    words = " ".join(["word"] * 400)
+    assert len(code("NS104").at(Location("x.yaml"), words).message) <= MAX_MESSAGE_CHARS + 40
+    short = "unknown service 'sts2'"
+    assert code("NS220").at(Location("x.yaml"), short).message == short

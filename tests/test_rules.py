@@ -180,3 +180,34 @@ def test_good_bucket_names(name):
 def test_bad_bucket_names(name):
     result = compile_text(spec(buckets=f"buckets:\n  - {{name: '{name}', access: read}}"), "b.yaml")
     assert {f.code for f in result.findings} & {"NS232", "NS104"}, name
+
+
+def _patterns(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("pattern"), str):
+            yield node["pattern"]
+        for value in node.values():
+            yield from _patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _patterns(value)
+
+
+def test_every_schema_pattern_matches_whole_values():
+    """JSON Schema `pattern` is a search, and Python's `$` matches before a final newline:
+    anchor both ends and refuse the newline (`(?!\\n)` is valid, and harmless, in ECMA regex too)."""
+    from netspec.schema import schema
+    found = list(_patterns(schema()))
+    assert len(found) >= 8
+    assert all(p.startswith("^") and p.endswith("(?!\\n)$") for p in found), found
+
+
+def test_a_zone_key_with_a_trailing_newline_is_refused():
+    text = add('subnets:\n  "us-east-1a\\n": 10.2.0.0/24\n  us-east-1b: 10.2.1.0/24\n')
+    (finding,) = compile_text(text, "b.yaml").findings
+    assert (finding.code, finding.location.line) == ("NS104", 13)
+
+
+def test_a_schema_valid_float_prefix_is_an_integer_to_the_rules():
+    result = compile_text(add("subnet_prefix: 24.0\n"), "b.yaml")
+    assert result.ok and str(result.network.subnets[0].cidr) == "10.2.0.0/24"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from typing import Iterable
 
-from .findings import ExitCode, Finding, Location, Severity, has_errors
+from .findings import MAX_EXCERPT_CHARS, ExitCode, Finding, Location, Severity, has_errors, tidy
 
 
 @dataclass(frozen=True)
@@ -25,9 +25,10 @@ class Code:
 
     def at(self, location: Location, message: str, *, hint: str | None = None,
            related: tuple[Location, ...] = (), excerpt: str = "") -> Finding:
-        return Finding(location=location, code=self.code, message=message,
-                       hint=self.hint if hint is None else hint,
-                       severity=self.severity, related=related, excerpt=excerpt)
+        return Finding(location=location, code=self.code, message=tidy(message),
+                       hint=tidy(self.hint if hint is None else hint),
+                       severity=self.severity, related=related,
+                       excerpt=excerpt if len(excerpt) <= MAX_EXCERPT_CHARS else "")
 
 
 _W = Severity.WARNING
@@ -43,6 +44,10 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("NS007", "spec file too large", "specs are short; split large files or remove generated content"),
     Code("NS008", "ambiguous YAML 1.1 scalar", "quote the value (e.g. \"no\", \"010\") or write it unambiguously (false, 10)"),
     Code("NS009", "unsupported YAML feature", "write plain mappings, lists and scalars; no anchors, aliases or tags"),
+    Code("NS010", "nesting too deep", "a spec nests a few levels deep; remove the extra brackets or indentation"),
+    Code("NS011", "value too long", "keys and values are short; shorten it, or check the file is the spec you meant"),
+    Code("NS012", "value does not fit its tag", "remove the explicit tag (!!int, !!float, !!bool, ...) or write a value of that type"),
+    Code("NS013", "more findings not shown", "fix the findings shown and run again; the summary counts every finding", _W),
     # --- schema -----------------------------------------------------------
     Code("NS101", "unknown key", "remove the key or fix its spelling; `netspec schema` lists every key"),
     Code("NS102", "missing required key", "add the key; `netspec schema` shows what it takes"),
@@ -91,6 +96,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("NS304", "cannot read spec", "check the path and its permissions"),
     Code("NS305", "cannot write module", "check that the output folder is writable and the disk has room"),
     Code("NS306", "generated module without a spec", "run `netspec compile --prune` to remove it, or restore its spec"),
+    Code("NS307", "module folder is a symbolic link", "replace the link with a folder: netspec writes OUT/<name>/ only as a real folder inside OUT"),
     Code("NS301", "endpoint policy too long", "AWS limits endpoint policies to 20,480 characters; list fewer buckets or use a prefix wildcard"),
     # --- configuration (netspec.toml, [tool.netspec]) and suppressions ----
     Code("NS400", "configuration file unreadable", "save netspec.toml as UTF-8 text netspec may read"),
@@ -127,7 +133,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
 
 
 # Problems of the machine, not of the spec: the run ends with exit code 2 (I/O error).
-IO_ERROR_CODES = frozenset({"NS304", "NS305"})
+IO_ERROR_CODES = frozenset({"NS304", "NS305", "NS307"})
 # A configuration netspec cannot follow: the run ends with exit code 2 (usage error).
 CONFIG_ERROR_CODES = frozenset({"NS400", "NS401", "NS402", "NS403"})
 

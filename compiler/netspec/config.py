@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import tomlpos
+from .files import NotRegular, TooLarge, read_bounded
 from .codes import SUPPRESSIBLE, CODES, code
 from .findings import Finding, Location, Suppression, SuppressionKind, display_path
 from .loader import Document
@@ -33,6 +34,7 @@ CONFIG_FILE = "netspec.toml"
 PYPROJECT = "pyproject.toml"
 PYPROJECT_TABLE = ("tool", "netspec")
 CONFIG_SCHEMA = "netspec-config.schema.json"
+MAX_CONFIG_BYTES = 1024 * 1024  # netspec.toml or pyproject.toml, checked before reading (files.read_bounded)
 
 # The spec's schema codes, as the configuration file's codes.
 _CONFIG_CODES = {"NS101": "NS402", "NS102": "NS403", "NS103": "NS403", "NS104": "NS403", "NS105": "NS403"}
@@ -145,6 +147,8 @@ def parse(text: str, path: str, *, root: Path, pyproject: bool = False) -> Setti
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([_syntax_error(exc, text, path)]) from None
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise ConfigError([code("NS401").at(Location(path), "arrays or tables nest too deeply to read")]) from None
     keys, values = tomlpos.positions(text)
     prefix: tuple[str | int, ...] = ()
     if pyproject:
@@ -169,12 +173,12 @@ def parse(text: str, path: str, *, root: Path, pyproject: bool = False) -> Setti
 
 def _has_table(pyproject: Path) -> bool:
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_bounded(pyproject, MAX_CONFIG_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError, NotRegular, TooLarge):
         return False
     try:
         return "netspec" in tomllib.loads(text).get("tool", {})
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return re.search(r"^\s*\[\s*tool\s*\.\s*netspec\s*[\].]", text, re.MULTILINE) is not None
 
 
@@ -199,7 +203,13 @@ def load(explicit: Path | None = None, *, start: Path | None = None) -> Settings
         return defaults()
     shown = display_path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except NotRegular as exc:
+        raise ConfigError([code("NS400").at(Location(shown), f"{exc}, not a regular file")]) from None
+    except TooLarge as exc:
+        size = f"{exc.size:,} bytes" if exc.size is not None else f"over {MAX_CONFIG_BYTES:,} bytes"
+        raise ConfigError([code("NS400").at(
+            Location(shown), f"the file is {size}; configuration files are limited to {MAX_CONFIG_BYTES:,}")]) from None
     except OSError as exc:
         raise ConfigError([code("NS400").at(Location(shown), exc.strerror or str(exc))]) from None
     except UnicodeDecodeError as exc:

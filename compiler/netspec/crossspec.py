@@ -10,8 +10,17 @@ from .findings import Finding, Location
 from .pipeline import Result
 
 
+# One finding per spec, however many others it clashes with (1,000 specs on 10.0.0.0/16 must not
+# print a million lines): it names the first, counts the rest, and links at most this many.
+MAX_RELATED = 5
+
+
 def _where(result: Result, pointer: tuple[str, ...]) -> Location:
     return result.document.at(pointer) if result.document else Location(result.path)
+
+
+def _and_more(count: int, what: str) -> str:
+    return f" and {count:,} other {what}" if count else ""
 
 
 def duplicate_names(results: list[Result]) -> dict[str, list[Finding]]:
@@ -25,24 +34,36 @@ def duplicate_names(results: list[Result]) -> dict[str, list[Finding]]:
         for r in group if len(group) > 1 else []:
             others = [o for o in group if o is not r]
             found.setdefault(r.path, []).append(code("NS250").at(
-                _where(r, ("name",)), f"name {name!r} is also used by {others[0].path}",
-                related=tuple(_where(o, ("name",)) for o in others)))
+                _where(r, ("name",)), f"name {name!r} is also used by {others[0].path}"
+                                      f"{_and_more(len(others) - 1, 'spec(s)')}",
+                related=tuple(_where(o, ("name",)) for o in others[:MAX_RELATED])))
     return found
 
 
 def overlapping_blocks(results: list[Result]) -> dict[str, list[Finding]]:
     """VPCs in one region with overlapping blocks can never be peered or share a transit gateway."""
+    by_region: dict[str, list[Result]] = {}
+    for r in results:
+        if r.network is not None:
+            by_region.setdefault(r.network.region.name, []).append(r)
+    clashes: dict[int, list[Result]] = {}  # id(result) -> the results it overlaps, in order
+    for group in by_region.values():
+        for a, b in combinations(group, 2):
+            if a.network.cidr.overlaps(b.network.cidr):  # type: ignore[union-attr]
+                clashes.setdefault(id(a), []).append(b)
+                clashes.setdefault(id(b), []).append(a)
     found: dict[str, list[Finding]] = {}
-    networks = [r for r in results if r.network is not None]
-    for a, b in combinations(networks, 2):
-        na, nb = a.network, b.network
-        assert na is not None and nb is not None
-        if na.region.name == nb.region.name and na.cidr.overlaps(nb.cidr):
-            for this, other, mine, theirs in ((a, b, na, nb), (b, a, nb, na)):
-                found.setdefault(this.path, []).append(code("NS251").at(
-                    _where(this, ("cidr",)),
-                    f"{mine.cidr} overlaps {theirs.cidr} of {theirs.name} ({other.path}) in {mine.region.name}",
-                    related=(_where(other, ("cidr",)),)))
+    for this in results:
+        others = clashes.get(id(this))
+        if not others:
+            continue
+        mine, theirs = this.network, others[0].network
+        assert mine is not None and theirs is not None
+        found.setdefault(this.path, []).append(code("NS251").at(
+            _where(this, ("cidr",)),
+            f"{mine.cidr} overlaps {theirs.cidr} of {theirs.name} ({others[0].path})"
+            f"{_and_more(len(others) - 1, 'network(s)')} in {mine.region.name}",
+            related=tuple(_where(o, ("cidr",)) for o in others[:MAX_RELATED])))
     return found
 
 

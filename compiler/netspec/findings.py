@@ -9,9 +9,20 @@ from __future__ import annotations
 
 import datetime
 import enum
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
+
+# How much of a value a message may echo: a spec can hold a 1,024-character value, and a
+# message has no use for more than its two ends. Code.at tidies every message and hint.
+MAX_WORD_CHARS = 120  # one run of non-space characters (a quoted value, a key, a path)
+MAX_MESSAGE_CHARS = 1000  # a whole message or hint
+MAX_EXCERPT_CHARS = 300  # a source line shown under a finding (NS001); a longer one is not shown
+_LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD_CHARS + 1))
+# Control characters, line separators and lone surrogates (from `\ud800` in a YAML string, or
+# a file name that is not UTF-8): shown as escapes, so a finding stays one line and encodes.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 class ExitCode(enum.IntEnum):
@@ -20,6 +31,7 @@ class ExitCode(enum.IntEnum):
     CLEAN = 0
     FINDINGS = 1
     USAGE = 2  # bad arguments, unreadable paths, files netspec must not overwrite
+    INTERNAL = 3  # a bug in netspec (never the answer to any input); reported in one line
 
 
 class Severity(str, enum.Enum):
@@ -82,11 +94,15 @@ class Finding:
 
 
 def display_path(path: Path) -> str:
-    """How findings name a file: relative to the working directory when inside it."""
+    """How findings name a file: relative to the working directory when inside it.
+
+    A link is named as itself, not as what it points at (its folder is resolved, not it).
+    """
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+        full = path.resolve() if path.name in ("", "..") else path.parent.resolve() / path.name
+        return printable(full.relative_to(Path.cwd().resolve()).as_posix())
+    except (ValueError, RuntimeError, OSError):  # outside it, or a symlink loop resolve() gives up on
+        return printable(path.as_posix())
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:
@@ -96,3 +112,21 @@ def has_errors(findings: Iterable[Finding]) -> bool:
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Stable, reader-friendly order: by file, then line, then column, then code."""
     return sorted(set(findings), key=lambda f: (f.location, f.code, f.message))
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    head, tail = text[: limit * 2 // 3], text[len(text) - limit // 4:]
+    return f"{head}...[{len(text) - len(head) - len(tail):,} characters]...{tail}"
+
+
+def printable(text: str) -> str:
+    """`text` with every unprintable character written as its Python escape (`\\n`, `\\ud800`)."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def tidy(text: str) -> str:
+    """A message as one printable line, its overlong words and then the whole cut in the middle."""
+    shortened = _LONG_WORD.sub(lambda m: _cut(m.group(), MAX_WORD_CHARS), printable(text))
+    return _cut(shortened, MAX_MESSAGE_CHARS)

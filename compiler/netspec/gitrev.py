@@ -58,10 +58,13 @@ def merge_base() -> tuple[str, str]:
     raise GitError("no merge base with main or origin/main; name the base: netspec diff --base REF")
 
 
-def show(commit: str, path: str) -> bytes | None:
-    """The file at `path` in `commit`, or None when it does not exist there."""
+def show(commit: str, path: str, limit: int) -> bytes | None:
+    """The file at `path` in `commit`, or None when it does not exist there; over `limit` bytes, an error."""
     if _git("cat-file", "-e", f"{commit}:{path}").returncode != 0:
         return None
+    size = int(_out("cat-file", "-s", f"{commit}:{path}"))
+    if size > limit:  # checked before git hands the blob over
+        raise GitError(f"{commit[:12]}:{path} is {size:,} bytes; specs are limited to {limit:,}")
     done = _git("show", f"{commit}:{path}")
     if done.returncode != 0:
         raise GitError(f"git show {commit}:{path} failed")

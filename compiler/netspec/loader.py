@@ -18,14 +18,21 @@ from .codes import code
 from .findings import Finding, Location
 from .yamlerrors import syntax_error
 
-MAX_SPEC_BYTES = 256 * 1024
+# Limits on what a spec file may hold, checked before the part they protect runs: the size
+# before the file is read, the depth before PyYAML's recursive composer descends, a scalar's
+# length before it is converted (Python refuses int() of 4,301+ digits). A real spec is under
+# 2 KB, 4 levels deep, with values under 300 characters. Messages and findings per spec are
+# bounded where findings are made and shown (findings.MAX_MESSAGE_CHARS, MAX_FINDINGS_PER_SPEC).
+MAX_SPEC_BYTES = 256 * 1024  # NS007
+MAX_DEPTH = 20  # NS010: mappings and lists inside one another
+MAX_VALUE_CHARS = 1024  # NS011: one key or scalar value
 
 Pointer = tuple[str | int, ...]
 
 # Plain scalars YAML 1.1 resolves to something other than what most readers expect.
 _BOOL_WORDS = {"true", "false"}
-_SURPRISING_INT = re.compile(r"^[-+]?(0[0-7_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+|[0-9][0-9_]*(:[0-5]?[0-9])+|[0-9]+_[0-9_]*)$")
-_SURPRISING_FLOAT = re.compile(r"^[-+]?([0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*|\.(inf|Inf|INF|nan|NaN|NAN))$")
+_SURPRISING_INT = re.compile(r"[-+]?(0[0-7_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+|[0-9][0-9_]*(:[0-5]?[0-9])+|[0-9]+_[0-9_]*)")
+_SURPRISING_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*|\.(inf|Inf|INF|nan|NaN|NAN))")
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
@@ -64,6 +71,29 @@ class Document:
         return Location(self.path, *mark) if mark else self.at(pointer)
 
 
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__()
+        self.mark = mark
+
+
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing to nest deeper than MAX_DEPTH: its composer recurses."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if self._depth >= MAX_DEPTH and self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
+            raise _TooDeep(self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -91,6 +121,7 @@ class _Builder:
         self.value_marks[pointer] = _mark(node)
         if node.tag not in _STANDARD_TAGS:
             self.findings.append(code("NS009").at(self.loc(node), f"custom tag {node.tag!r} is not supported"))
+            self._flag(pointer)
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, pointer)
@@ -106,6 +137,8 @@ class _Builder:
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.findings.append(code("NS009").at(self.loc(key_node), "mapping keys must be plain strings"))
+                continue
+            if self._too_long(key_node, "key"):
                 continue
             key = self._scalar(key_node, None)
             if not isinstance(key, str):
@@ -125,8 +158,18 @@ class _Builder:
         if pointer is not None:
             self.flagged.add(pointer)
 
+    def _too_long(self, node: yaml.ScalarNode, what: str) -> bool:
+        if len(node.value) <= MAX_VALUE_CHARS:
+            return False
+        self.findings.append(code("NS011").at(
+            self.loc(node), f"a {what} of {len(node.value):,} characters; the limit is {MAX_VALUE_CHARS:,}"))
+        return True
+
     def _scalar(self, node: yaml.ScalarNode, pointer: Pointer | None) -> Any:
         text = node.value
+        if pointer is not None and self._too_long(node, "value"):
+            self._flag(pointer)
+            return None
         plain = node.style is None
         tag = node.tag
         if plain and tag == "tag:yaml.org,2002:bool" and text.lower() not in _BOOL_WORDS:
@@ -136,7 +179,7 @@ class _Builder:
             self._flag(pointer)
             return text
         if plain and tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and (
-                _SURPRISING_INT.match(text) or _SURPRISING_FLOAT.match(text)):
+                _SURPRISING_INT.fullmatch(text) or _SURPRISING_FLOAT.fullmatch(text)):
             self.findings.append(code("NS008").at(
                 self.loc(node), f"`{text}` is read as a number in a YAML 1.1 base or form you may not mean",
                 hint=f'write "{text}" (quoted) for text, or the plain decimal number'))
@@ -144,7 +187,17 @@ class _Builder:
             return text
         if tag == "tag:yaml.org,2002:timestamp":
             return text  # dates are never meaningful in a spec; keep the text for the schema to judge
-        return self._constructor.construct_object(node)
+        try:
+            return self._constructor.construct_object(node)
+        except (ValueError, KeyError, IndexError, TypeError, OverflowError, yaml.YAMLError):
+            # Only an explicit tag can ask for this (`!!int ds-team`, `!!bool " x"`): implicit
+            # resolution picks int, float or bool only for text of that form.
+            short = tag.replace("tag:yaml.org,2002:", "!!")
+            self.findings.append(code("NS012").at(
+                self.loc(node), f"{text!r} cannot be read as {short}",
+                hint=f"remove the tag {short}, or write a value of that type"))
+            self._flag(pointer)
+            return text
 
 
 def load_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
@@ -153,7 +206,10 @@ def load_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
     if not text.strip():
         return None, [code("NS004").at(start, "the spec file is empty")]
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = list(yaml.compose_all(text, Loader=_DepthLimitedLoader))
+    except _TooDeep as exc:
+        return None, [code("NS010").at(Location(path, exc.mark.line + 1, exc.mark.column + 1),
+                                       f"lists and mappings nest more than {MAX_DEPTH} levels deep here")]
     except yaml.MarkedYAMLError as exc:
         return None, [syntax_error(exc, text, path)]
     except yaml.YAMLError as exc:
@@ -187,10 +243,16 @@ def _aliases(text: str, path: str) -> list[Finding]:
             for e in yaml.parse(text, Loader=yaml.SafeLoader) if isinstance(e, yaml.AliasEvent)]
 
 
+def too_large(path: str, size: int | None) -> Finding:
+    """NS007 for a file of `size` bytes (None: more than the limit, when only that much was read)."""
+    shown = f"{size:,} bytes" if size is not None else f"over {MAX_SPEC_BYTES:,} bytes"
+    return code("NS007").at(Location(path, 1, 1), f"the file is {shown}; specs are limited to {MAX_SPEC_BYTES:,}")
+
+
 def load_bytes(raw: bytes, path: str) -> tuple[Document | None, list[Finding]]:
     start = Location(path, 1, 1)
-    if len(raw) > MAX_SPEC_BYTES:
-        return None, [code("NS007").at(start, f"the file is {len(raw):,} bytes; specs are limited to {MAX_SPEC_BYTES:,}")]
+    if len(raw) > MAX_SPEC_BYTES:  # exactly one byte over: the reader stopped there (a stream, a growing file)
+        return None, [too_large(path, len(raw) if len(raw) > MAX_SPEC_BYTES + 1 else None)]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:

@@ -46,10 +46,10 @@ def invalid_pointers(errors: Iterable[ValidationError], data: Any) -> set[Pointe
             found.add(path + (error.instance,) if error.validator == "propertyNames" else path)
         elif path:
             found.add(path)
-    return {_unit(pointer, data) for pointer in found if pointer}
+    return {unit(pointer, data) for pointer in found if pointer}
 
 
-def _unit(pointer: Pointer, data: Any) -> Pointer:
+def unit(pointer: Pointer, data: Any) -> Pointer:
     """What to take out for an invalid `pointer`: the list item that holds it, else itself."""
     node = data
     for depth, part in enumerate(pointer):

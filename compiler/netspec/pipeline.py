@@ -39,13 +39,17 @@ class Result:
 
 
 def check_document(doc: Document) -> list[Finding]:
-    """Schema findings, then the rules' findings on every part of the spec whose shape is valid."""
+    """Schema findings, then the rules' findings on every part of the spec whose shape is valid.
+
+    A value the loader flagged (NS008, NS009, NS011, NS012) was kept as text or dropped, not
+    read as the spec meant it: it is taken out with the invalid parts, so no rule reads it.
+    """
     errors = spec_errors(doc)
     findings = findings_for(errors, doc)
-    if not errors:
+    unreadable = partial.invalid_pointers(errors, doc.data) | {partial.unit(p, doc.data) for p in doc.flagged if p}
+    if not errors and not unreadable:
         return findings + run_rules(doc)
-    valid_part = partial.prune(doc, partial.invalid_pointers(errors, doc.data))
-    return findings + run_rules(valid_part, partial=True)
+    return findings + run_rules(partial.prune(doc, unreadable), partial=True)
 
 
 def _policy_limits(doc: Document, network: Network) -> list[Finding]:

@@ -7,15 +7,22 @@ receives only findings. `-q` keeps only the findings, `-v` also shows suppressed
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import json
 import os
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from typing import TextIO
 
-from .codes import CODES
-from .findings import Finding, Location, Severity, Suppression
+from .codes import CODES, code
+from .findings import Finding, Location, Severity, Suppression, printable
+
+# A report shows the first this-many findings of a file (and the first of every other code
+# in it), then one NS013 saying how many more, of which codes; the summary and the exit code
+# count every finding.
+MAX_FINDINGS_PER_SPEC = 100
 
 
 class Format(str, enum.Enum):
@@ -48,11 +55,38 @@ class Counts:
 class Summary:
     specs: int  # how many inputs were read (specs, or modules for audit)
     verb: str = "spec(s) checked"
+    totals: Counts | None = None  # of every finding of the run, shown or not; None: of those rendered
+
+    def counts(self, findings: list[Finding]) -> Counts:
+        return self.totals if self.totals is not None else Counts.of(findings)
 
     def line(self, findings: list[Finding]) -> str:
-        counts = Counts.of(findings)
+        counts = self.counts(findings)
         text = f"{self.specs} {self.verb}: {counts.errors} error(s), {counts.warnings} warning(s)"
         return text + (f", {counts.suppressed} suppressed" if counts.suppressed else "")
+
+
+def cap_per_file(findings: list[Finding]) -> list[Finding]:
+    """Each file's first MAX_FINDINGS_PER_SPEC findings and the first of each further code, then one NS013."""
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_path.setdefault(finding.location.path, []).append(finding)
+    shown: list[Finding] = []
+    for group in by_path.values():
+        kept, hidden, codes, active = [], [], set(), 0
+        for finding in group:  # suppressed findings (shown only with -v) never crowd out active ones
+            if not finding.active or active < MAX_FINDINGS_PER_SPEC or finding.code not in codes:
+                kept.append(finding)
+                active += finding.active
+            else:
+                hidden.append(finding)
+            codes.add(finding.code)
+        shown += kept
+        if hidden:
+            counts = ", ".join(f"{c} x{n:,}" for c, n in sorted(Counter(f.code for f in hidden).items()))
+            shown.append(code("NS013").at(
+                hidden[0].location, f"{len(hidden):,} more finding(s) in this file not shown ({counts})"))
+    return shown
 
 
 def use_color(stream: TextIO) -> bool:
@@ -68,9 +102,10 @@ def caret_lines(finding: Finding) -> list[str]:
     if not finding.excerpt:
         return []
     line_number = str(finding.location.line)
-    before = finding.excerpt[: max(finding.location.col - 1, 0)]
-    shown = finding.excerpt.replace("\t", "\\t")
-    offset = len(before.replace("\t", "\\t"))
+    # Tabs and other unprintable characters as escapes (`\t`), before the caret too, so it still points.
+    before = printable(finding.excerpt[: max(finding.location.col - 1, 0)])
+    shown = printable(finding.excerpt)
+    offset = len(before)
     return [f"    {line_number} | {shown}", f"    {' ' * len(line_number)} | {' ' * offset}^"]
 
 
@@ -142,7 +177,7 @@ class JsonReport:
             "related": [{"path": r.path, "line": r.line, "column": r.col} for r in f.related],
             "excerpt": f.excerpt, "suppressed": _suppression_json(f.suppressed_by),
         } for f in findings]
-        counts = Counts.of(findings)
+        counts = summary.counts(findings)
         document = {"findings": items,
                     "summary": {"specs": summary.specs, "errors": counts.errors, "warnings": counts.warnings,
                                 "suppressed": counts.suppressed}}
@@ -223,12 +258,15 @@ def emit(findings: list[Finding], summary: Summary, *, fmt: Format = Format.TEXT
          verbosity: Verbosity = Verbosity.NORMAL, color: bool = True) -> None:
     """Print a report: the findings on stdout in `fmt`, the summary line on stderr.
 
-    `color` allows color; it is used only when stdout is a terminal that wants it.
+    `color` allows color; it is used only when stdout is a terminal that wants it. Each file
+    shows at most MAX_FINDINGS_PER_SPEC findings; the summary counts them all.
     """
-    sys.stdout.write(REPORTS[fmt].render(findings, summary, color=color and use_color(sys.stdout),
+    summary = dataclasses.replace(summary, totals=Counts.of(findings))
+    shown = cap_per_file(findings)
+    sys.stdout.write(REPORTS[fmt].render(shown, summary, color=color and use_color(sys.stdout),
                                          verbosity=verbosity))
     sys.stdout.flush()
-    note(summary.line(findings), verbosity=verbosity)
+    note(summary.line(shown), verbosity=verbosity)
 
 
 def note(text: str, *, verbosity: Verbosity, level: Verbosity = Verbosity.NORMAL) -> None:

@@ -6,7 +6,7 @@ import re
 
 from . import catalog, regions
 
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")
+NAME_PATTERN = re.compile(r"[a-z][a-z0-9-]{0,38}[a-z0-9]")  # whole names only: use fullmatch
 
 TEMPLATE = """\
 # yaml-language-server: $schema={schema}

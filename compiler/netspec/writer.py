@@ -1,23 +1,49 @@
-"""The output edge: compare generated files with out/<name>/, and write them atomically.
+"""The output edge: compare generated files with OUT/<name>/, and switch a module to new files.
 
-A file in out/<name>/ belongs to netspec when its `//` header carries the
-generated mark. Only those are ever replaced or removed; anything else (state,
-.terraform/, a user's *_override.tf.json) is left alone, and a user file that
-would be overwritten stops the write instead.
+A file in OUT/<name>/ belongs to netspec when it is a regular file whose header
+carries the generated mark. Only those are ever replaced or removed; anything else
+(state, .terraform/, a user's *_override.tf.json, a symbolic link) is left alone,
+and a file of someone else's where netspec would write stops the write instead.
+
+Kills and concurrent runs (POSIX):
+- Lock: a module folder is locked with flock(2) on the folder itself (no lock file):
+  exclusive to write, shared to check, for the whole compare-and-write. Concurrent
+  runs take turns; one that waits longer than LOCK_WAIT_SECONDS fails (NS305). The
+  kernel releases the lock of a killed process.
+- No links: OUT/<name> must be a real folder; a symbolic link there is refused
+  (LinkedFolder, NS307). Inside it, files are opened, renamed and removed relative
+  to the folder's descriptor without following links.
+- The switch: every new file is written to a temporary file beside it and synced;
+  then all are renamed over their targets and obsolete files removed in one burst,
+  and the folder is synced. A kill before the burst leaves the old module whole; a
+  kill inside it leaves each file wholly old or wholly new, and `compile --check`
+  reports the older ones as stale (their headers name another spec hash) until the
+  next compile. That compile first removes temporary files a killed run left.
 """
 
 from __future__ import annotations
 
 import enum
-import json
+import errno
+import fcntl
 import os
-import tempfile
+import random
+import re
+import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 
 from .render import GENERATED_MARK
 
 GENERATED_SUFFIXES = (".tf.json", ".tf")
+LOCK_WAIT_SECONDS = 60.0
+_HEAD_BYTES = 4096  # enough for the header line of either format
+# `.vpc.tf.json.k3j9x_2a.tmp`: a temporary file of ours (earlier versions used the same form).
+_TEMP = re.compile(r"\.(.+\.tf(?:\.json)?)\.[a-z0-9_]{8}\.tmp")
+_TEMP_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+_NOFOLLOW = os.O_NOFOLLOW | os.O_CLOEXEC
 
 
 class Change(str, enum.Enum):
@@ -34,67 +60,202 @@ class FileChange:
     change: Change
 
 
+class LinkedFolder(Exception):
+    """OUT/<name> is a symbolic link: netspec does not write through it."""
+
+
+def _is_generated_head(head: bytes) -> bool:
+    text = head.decode("utf-8", errors="replace")
+    return text.startswith((f'{{\n  "//": "{GENERATED_MARK}', f"# {GENERATED_MARK}"))
+
+
+def header_line(head: bytes) -> str | None:
+    """The line of a generated file's header naming its spec and the spec's sha256."""
+    for line in head.decode("utf-8", errors="replace").split("\n")[:2]:
+        if GENERATED_MARK in line:
+            return line
+    return None
+
+
+def _read(name: str | Path, limit: int, *, dir_fd: int | None = None) -> bytes:
+    """At most `limit` bytes of a file, never following a link and never blocking."""
+    fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW, dir_fd=dir_fd)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(limit)
+
+
 def is_generated(path: Path) -> bool:
-    """True when the file starts with the header netspec writes (JSON `//` or an HCL comment)."""
+    """True when `path` is a regular file (not a link) starting with the header netspec writes."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(256).decode("utf-8", errors="replace")
+        return stat.S_ISREG(os.lstat(path).st_mode) and _is_generated_head(_read(path, 256))
     except OSError:
         return False
-    return head.startswith((f'{{\n  "//": "{GENERATED_MARK}', f"# {GENERATED_MARK}"))
 
 
-def _header(text: str) -> str:
-    try:
-        return str(json.loads(text).get("//", ""))
-    except (ValueError, AttributeError):
-        return text.split("\n", 1)[0]
+class ModuleFolder:
+    """OUT/<name>/, opened without following links and locked while in a `with` block.
+
+    `write=True` creates the folder, takes the exclusive lock and removes temporary
+    files a killed run left; `write=False` takes the shared lock of a folder that
+    exists and changes nothing (a missing folder reads as empty).
+    """
+
+    def __init__(self, directory: Path, *, write: bool) -> None:
+        self.directory, self.write = directory, write
+        self.fd: int | None = None
+
+    def __enter__(self) -> ModuleFolder:
+        if self.directory.is_symlink():
+            raise LinkedFolder(self._link_message())
+        if self.write:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        try:
+            self.fd = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW)
+        except FileNotFoundError:
+            if self.write:
+                raise
+            return self
+        except OSError:
+            if self.directory.is_symlink():  # replaced by a link since the check above
+                raise LinkedFolder(self._link_message()) from None
+            raise
+        try:
+            self._lock()
+            if self.write:
+                self._remove_leftovers()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # releases the lock
+            self.fd = None
+
+    def _link_message(self) -> str:
+        try:
+            target = os.readlink(self.directory)
+        except OSError:
+            target = "?"
+        return f"the module folder is a symbolic link (to {target}); netspec writes only into a real folder"
+
+    def _lock(self) -> None:
+        assert self.fd is not None
+        operation = (fcntl.LOCK_EX if self.write else fcntl.LOCK_SH) | fcntl.LOCK_NB
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(self.fd, operation)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise OSError(errno.EAGAIN, f"another netspec run has held its lock for over "
+                                                f"{LOCK_WAIT_SECONDS:.0f} s", str(self.directory)) from None
+                time.sleep(0.02)
+
+    def _names(self) -> list[str]:
+        return sorted(os.listdir(self.fd)) if self.fd is not None else []
+
+    def _lstat(self, name: str) -> os.stat_result | None:
+        try:
+            return os.stat(name, dir_fd=self.fd, follow_symlinks=False)
+        except FileNotFoundError:
+            return None
+
+    def _is_ours(self, name: str) -> bool:
+        info = self._lstat(name)
+        return info is not None and stat.S_ISREG(info.st_mode) and _is_generated_head(_read(name, 256, dir_fd=self.fd))
+
+    def _remove_leftovers(self) -> None:
+        """Temporary files of a run that was killed: under the exclusive lock, no other run owns one."""
+        for name in self._names():
+            info = self._lstat(name)
+            if _TEMP.fullmatch(name) and info is not None and stat.S_ISREG(info.st_mode):
+                os.unlink(name, dir_fd=self.fd)
+
+    def plan(self, files: dict[str, str]) -> list[FileChange]:
+        """What writing `files` here would change; empty when the module is current."""
+        changes: list[FileChange] = []
+        for name, text in sorted(files.items()):
+            change = self._compare(name, text.encode("utf-8")) if self.fd is not None else Change.MISSING
+            if change is not None:
+                changes.append(FileChange(self.directory / name, change))
+        for name in self._names():
+            if (name not in files and name.endswith(GENERATED_SUFFIXES)
+                    and not name.endswith("_override.tf.json") and self._is_ours(name)):
+                changes.append(FileChange(self.directory / name, Change.OBSOLETE))
+        return changes
+
+    def _compare(self, name: str, expected: bytes) -> Change | None:
+        info = self._lstat(name)
+        if info is None:
+            return Change.MISSING
+        if not stat.S_ISREG(info.st_mode):
+            return Change.CONFLICT
+        # Read no more than decides: the whole file only when its size matches.
+        current = _read(name, len(expected) if info.st_size == len(expected) else _HEAD_BYTES, dir_fd=self.fd)
+        if not _is_generated_head(current):
+            return Change.CONFLICT
+        if current == expected:
+            return None
+        return Change.EDITED if header_line(current) == header_line(expected) else Change.STALE
+
+    def apply(self, files: dict[str, str], changes: list[FileChange]) -> None:
+        """Switch the module to `files`: write and sync every new file, then rename them in one burst."""
+        assert self.write and self.fd is not None
+        assert not any(c.change is Change.CONFLICT for c in changes), "the caller refuses conflicts"
+        written: list[tuple[str, str]] = []  # (temporary name, target name)
+        renamed = 0
+        try:
+            for item in changes:
+                if item.change is not Change.OBSOLETE:
+                    written.append((self._write_temporary(item.path.name, files[item.path.name]), item.path.name))
+            for temporary, target in written:  # the burst
+                os.replace(temporary, target, src_dir_fd=self.fd, dst_dir_fd=self.fd)
+                renamed += 1
+            for item in changes:
+                if item.change is Change.OBSOLETE and self._is_ours(item.path.name):
+                    os.unlink(item.path.name, dir_fd=self.fd)
+            os.fsync(self.fd)
+        finally:
+            for temporary, _ in written[renamed:]:
+                try:
+                    os.unlink(temporary, dir_fd=self.fd)
+                except OSError:
+                    pass
+
+    def _write_temporary(self, target: str, text: str) -> str:
+        while True:
+            name = f".{target}.{''.join(random.choices(_TEMP_CHARS, k=8))}.tmp"
+            try:
+                fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644, dir_fd=self.fd)
+                break
+            except FileExistsError:
+                continue
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(text.encode("utf-8"))
+                handle.flush()
+                os.fchmod(handle.fileno(), 0o644)
+                os.fsync(handle.fileno())
+        except BaseException:
+            os.unlink(name, dir_fd=self.fd)
+            raise
+        return name
 
 
 def plan_changes(directory: Path, files: dict[str, str]) -> list[FileChange]:
-    """What writing `files` into `directory` would change; empty when it is current."""
-    changes: list[FileChange] = []
-    for name, text in sorted(files.items()):
-        target = directory / name
-        if not target.exists():
-            changes.append(FileChange(target, Change.MISSING))
-            continue
-        if not target.is_file() or not is_generated(target):
-            changes.append(FileChange(target, Change.CONFLICT))
-            continue
-        current = target.read_text(encoding="utf-8", errors="replace")
-        if current != text:
-            same_source = _header(current) == _header(text)
-            changes.append(FileChange(target, Change.EDITED if same_source else Change.STALE))
-    if directory.is_dir():
-        for existing in sorted(directory.iterdir()):
-            if (existing.name not in files and existing.is_file()
-                    and existing.name.endswith(GENERATED_SUFFIXES) and not existing.name.endswith("_override.tf.json")
-                    and is_generated(existing)):
-                changes.append(FileChange(existing, Change.OBSOLETE))
-    return changes
-
-
-def _atomic_write(target: Path, text: str) -> None:
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """What writing `files` into `directory` would change (under the shared lock)."""
+    with ModuleFolder(directory, write=False) as folder:
+        return folder.plan(files)
 
 
 def apply_changes(directory: Path, files: dict[str, str], changes: list[FileChange]) -> None:
-    """Write what `plan_changes` found; the caller refuses CONFLICT before calling."""
-    assert not any(c.change is Change.CONFLICT for c in changes)
-    directory.mkdir(parents=True, exist_ok=True)
-    for item in changes:
-        if item.change is Change.OBSOLETE:
-            item.path.unlink()
-        else:
-            _atomic_write(item.path, files[item.path.name])
+    """Write what `plan_changes` found (under the exclusive lock)."""
+    with ModuleFolder(directory, write=True) as folder:
+        folder.apply(files, changes)

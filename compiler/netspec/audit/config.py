@@ -23,12 +23,15 @@ from typing import Any, Iterator
 import hcl2
 
 from ..codes import code
+from ..files import NotRegular, TooLarge, read_bounded
 from ..findings import Finding, Location, display_path
 from .model import Header, Module, Resource
-from .values import decide_all, from_hcl
+from .values import MAX_DEPTH, decide_all, from_hcl, too_deep
 
 TF_JSON_SUFFIX = ".tf.json"
 TF_SUFFIX = ".tf"
+MAX_AUDIT_BYTES = 256 * 1024 * 1024  # a plan of a large stack is tens of MB; checked before reading
+DEEPER = f"lists and objects nest deeper than {MAX_DEPTH} levels"
 _OVERRIDE_NAMES = ("override.tf", "override.tf.json")
 _OVERRIDE_SUFFIXES = ("_override.tf", "_override.tf.json")
 
@@ -55,11 +58,17 @@ def is_config_file(path: Path) -> bool:
 
 
 def read_text(path: Path) -> tuple[str, Finding | None]:
+    """A file's text; never blocking on a FIFO or device, never reading past MAX_AUDIT_BYTES."""
     try:
-        return path.read_text(encoding="utf-8"), None
+        return read_bounded(path, MAX_AUDIT_BYTES).decode("utf-8"), None
+    except NotRegular as exc:
+        reason = f"{exc}, not a regular file"
+    except TooLarge as exc:
+        size = f"{exc.size:,} bytes" if exc.size is not None else f"over {MAX_AUDIT_BYTES:,} bytes"
+        reason = f"the file is {size}; audit reads at most {MAX_AUDIT_BYTES:,}"
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return "", code("NS500").at(Location(display_path(path)), f"cannot read: {reason}")
+    return "", code("NS500").at(Location(display_path(path)), f"cannot read: {reason}")
 
 
 # --- one file -------------------------------------------------------------------------
@@ -77,6 +86,8 @@ def _parse(path: Path, text: str) -> tuple[dict[str, Any] | None, Finding | None
             return None, code("NS500").at(Location(where), "not JSON netspec audit can read: nested too deeply")
         if not isinstance(document, dict):
             return None, code("NS500").at(Location(where), "not a Terraform JSON object")
+        if too_deep(document):
+            return None, code("NS500").at(Location(where), f"not JSON netspec audit can read: {DEEPER}")
         return document, None
     try:
         parsed = hcl2.loads(text, serialization_options=_HCL_OPTIONS)
@@ -86,6 +97,8 @@ def _parse(path: Path, text: str) -> tuple[dict[str, Any] | None, Finding | None
         location = Location(where, line if isinstance(line, int) and line > 0 else 1,
                             col if isinstance(col, int) and col > 0 else 1)
         return None, code("NS500").at(location, f"not HCL netspec audit can read: {first}")
+    if too_deep(parsed):
+        return None, code("NS500").at(Location(where), f"not HCL netspec audit can read: {DEEPER}")
     return from_hcl(parsed), None
 
 

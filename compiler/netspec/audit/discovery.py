@@ -30,7 +30,7 @@ from pathlib import Path
 from ..codes import code
 from ..findings import Finding, Location, display_path
 from .model import Header, Module
-from .spec import Expectation, SpecError, parse_expectation
+from .spec import Expectation, SpecError, parse_expectation, read_spec_bytes
 
 SPEC_FOLDER = "specs"
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -78,8 +78,8 @@ def _verify(header: Header, folders: list[Path], index: SpecIndex) -> tuple[Expe
             continue
         for candidate in candidates:
             try:
-                raw = candidate.read_bytes()
-            except OSError:
+                raw = read_spec_bytes(candidate)
+            except SpecError:
                 continue
             if header.sha256 in _digests(raw):
                 try:

@@ -17,9 +17,10 @@ from typing import Any, Iterable
 
 from ..codes import code
 from ..findings import Location, display_path
-from .config import TF_SUFFIX, is_config_file, load_config, locate, read_text
+from .config import DEEPER, TF_SUFFIX, is_config_file, load_config, locate, read_text
 from .model import Header, Module, Resource
 from .plan import plan_module
+from .values import too_deep
 
 __all__ = ["Header", "MissingPath", "Module", "Resource", "is_plan", "load_folder", "load_paths", "locate",
            "plan_module"]
@@ -66,6 +67,9 @@ def load_file(path: Path) -> Module:
     except RecursionError:
         return Module(display_path(path), findings=(
             code("NS500").at(Location(display_path(path)), "not JSON netspec audit can read: nested too deeply"),))
+    if too_deep(document):
+        return Module(display_path(path), findings=(
+            code("NS500").at(Location(display_path(path)), f"not JSON netspec audit can read: {DEEPER}"),))
     if is_plan(document):
         return plan_module(document, display_path(path))
     return load_config(display_path(path), [path], documents={path: (text, document)})

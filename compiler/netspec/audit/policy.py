@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .values import Template
+from .values import MAX_DEPTH, Template, too_deep
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,8 @@ def parse(text: str) -> list[Statement]:
         raise PolicyError(f"policy is not valid JSON ({exc.msg})") from None
     except RecursionError:
         raise PolicyError("policy is nested too deeply") from None
+    if too_deep(document):
+        raise PolicyError(f"policy nests deeper than {MAX_DEPTH} levels") from None
     if not isinstance(document, dict):
         raise PolicyError("policy is not a JSON object")
     raw = document.get("Statement")

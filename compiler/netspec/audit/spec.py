@@ -25,6 +25,7 @@ import yaml
 from .. import catalog
 from .. import workloads as profiles
 from ..catalog import partition_arn_prefix
+from ..files import NotRegular, TooLarge, read_bounded
 from ..regions import region as lookup_region
 
 # netspec's flow-log retention when a spec does not set one (build.DEFAULT_RETENTION_DAYS;
@@ -154,9 +155,20 @@ def parse_expectation(raw: bytes, source: str) -> Expectation:
     return expectation_from(document, source)
 
 
-def read_expectation(path: Path) -> Expectation:
+MAX_SPEC_BYTES = 256 * 1024  # as the compiler's (a spec is a few KB); checked before reading
+
+
+def read_spec_bytes(path: Path) -> bytes:
+    """A spec's bytes, never blocking on a FIFO or device nor reading past MAX_SPEC_BYTES; raises SpecError."""
     try:
-        raw = path.read_bytes()
+        return read_bounded(path, MAX_SPEC_BYTES)
+    except NotRegular as exc:
+        raise SpecError(f"{exc}, not a regular file") from None
+    except TooLarge:
+        raise SpecError(f"the file is over {MAX_SPEC_BYTES:,} bytes") from None
     except OSError as exc:
         raise SpecError(exc.strerror or str(exc)) from None
-    return parse_expectation(raw, str(path))
+
+
+def read_expectation(path: Path) -> Expectation:
+    return parse_expectation(read_spec_bytes(path), str(path))

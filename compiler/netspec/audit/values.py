@@ -34,6 +34,24 @@ from typing import Any
 
 from ..tfsyntax import interpolation_end
 
+# Terraform JSON, plans and policies nest about 20 levels. What nests deeper is not Terraform's
+# output, and would exhaust the recursion of the functions that walk it: refused when read.
+MAX_DEPTH = 100
+
+
+def too_deep(value: Any) -> bool:
+    """True when lists and objects nest deeper than MAX_DEPTH (checked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is not None:
+            if depth > MAX_DEPTH:
+                return True
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 # type.name then attribute names or literal indices: aws_subnet.a.id, data.aws_x.y.z[0].w
 _NAME = r"[A-Za-z_][A-Za-z0-9_-]*"
 _INDEX = r'\[(?:[0-9]+|"[^"\\${}]*")\]'

@@ -6,12 +6,13 @@ order `netspec --help` lists them, and turns a `UsageError` into exit code 2.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
 
 from .. import DISTRIBUTION
-from ..findings import ExitCode
+from ..findings import ExitCode, tidy
 from .audit import audit_command
 from .common import UsageError
 from .compile import compile_command, validate_command
@@ -64,3 +65,9 @@ def main() -> None:
     except UsageError as exc:
         sys.stderr.write(f"netspec: {exc}\n")
         raise SystemExit(ExitCode.USAGE) from None
+    except Exception as exc:  # a bug: never read as "findings" (1), never a wall of traceback in CI
+        if os.environ.get("NETSPEC_DEBUG"):
+            raise
+        sys.stderr.write(f"netspec: internal error: {type(exc).__name__}: {tidy(str(exc))}\n"
+                         "this is a bug in netspec; please report it (NETSPEC_DEBUG=1 shows the traceback)\n")
+        raise SystemExit(ExitCode.INTERNAL) from None

@@ -13,6 +13,8 @@ from .. import config, suppress
 from ..codes import code, exit_code
 from ..crossspec import check_across
 from ..findings import Finding, Location, display_path, has_errors, sort_findings
+from ..files import NotRegular, TooLarge, read_bounded
+from ..loader import MAX_SPEC_BYTES, too_large
 from ..pipeline import Result, compile_bytes
 from ..render import RenderOptions
 from ..report import Format, Progress, Summary, TextReport, Verbosity, emit
@@ -66,16 +68,40 @@ def settings_for(*, config_file: Optional[Path], fmt: Optional[Format] = None, s
     return settings
 
 
-def find_specs(paths: list[Path]) -> list[Path]:
+def find_specs(paths: list[Path], *, empty_ok: bool = False) -> list[Path]:
+    """The spec files the paths name: each path must name at least one (unless `empty_ok`).
+
+    In a folder, every *.yaml and *.yml that is not a folder counts (a FIFO or device
+    among them is refused when read, not skipped in silence); symlinked folders are not
+    followed. A path given by name is taken as it is, whatever its suffix.
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file()))
-        elif path.is_file():
-            found.append(path)
+            inside = sorted(p for p in path.rglob("*") if p.suffix in SPEC_SUFFIXES and not p.is_dir())
+            if not inside and not empty_ok:
+                raise UsageError(f"{path}: no spec files (*.yaml, *.yml) in this folder or below it")
+            found.extend(inside)
+        elif path.exists() or path.is_symlink():
+            found.append(path)  # a regular file, or something read_spec_file refuses with a finding
         else:
             raise UsageError(f"{path}: no such file or folder")
     return list(dict.fromkeys(found))
+
+
+def read_spec_file(path: Path) -> bytes | Finding:
+    """A spec's bytes, or the finding that says why it was not read: NS304 (not a regular
+    file, or unreadable) or NS007 (over the size limit), decided before reading (`files`)."""
+    shown = display_path(path)
+    try:
+        return read_bounded(path, MAX_SPEC_BYTES)
+    except NotRegular as exc:
+        return code("NS304").at(Location(shown), f"{exc}, not a regular file; specs are read only from regular files",
+                                hint="remove it, or name it so it does not end in .yaml or .yml")
+    except TooLarge as exc:
+        return too_large(shown, exc.size)
+    except OSError as exc:
+        return code("NS304").at(Location(shown), exc.strerror or str(exc))
 
 
 def spec_paths(paths: Optional[list[Path]], settings: config.Settings) -> list[Path]:
@@ -89,7 +115,8 @@ def is_complete(paths: list[Path]) -> bool:
 
 
 def _compile_stdin(label: str, options: RenderOptions) -> Result:
-    return compile_bytes(sys.stdin.buffer.read(), label, options=options)
+    # Bounded like a file: one byte over the limit is enough for NS007.
+    return compile_bytes(sys.stdin.buffer.read(MAX_SPEC_BYTES + 1), label, options=options)
 
 
 def compile_paths(paths: list[Path], *, settings: config.Settings, options: RenderOptions = RenderOptions(),
@@ -104,10 +131,9 @@ def compile_paths(paths: list[Path], *, settings: config.Settings, options: Rend
     progress = Progress(len(specs))
     for index, spec in enumerate(specs, 1):
         progress.step(index, display_path(spec))
-        try:
-            raw = spec.read_bytes()
-        except OSError as exc:
-            results.append(Result(display_path(spec), (code("NS304").at(Location(display_path(spec)), exc.strerror or str(exc)),)))
+        raw = read_spec_file(spec)
+        if isinstance(raw, Finding):
+            results.append(Result(display_path(spec), (raw,)))
             continue
         results.append(compile_bytes(raw, display_path(spec), options=options))
     progress.done()
@@ -142,10 +168,11 @@ def finish(findings: list[Finding], count: int, *, settings: config.Settings,
 
 
 def read_spec(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror or exc}") from None
+    """One spec named on the command line (diff, graph): a file that cannot be read is a usage error."""
+    raw = read_spec_file(path)
+    if isinstance(raw, Finding):
+        raise UsageError(f"{path}: {raw.message}")
+    return raw
 
 
 def print_findings(results: list[Result]) -> None:

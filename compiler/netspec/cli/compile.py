@@ -16,7 +16,7 @@ from ..findings import Finding, Location, display_path
 from ..pipeline import Result
 from ..render import Emit, RenderOptions
 from ..report import Format, Verbosity, note
-from ..writer import Change, FileChange, apply_changes, plan_changes
+from ..writer import Change, FileChange, LinkedFolder, ModuleFolder
 from .common import (ConfigOpt, FormatOpt, NoColorOpt, PathsArg, QuietOpt, StdinNameOpt, StrictOpt, UsageError,
                      VerboseOpt, compile_paths, finish, is_complete, run_findings, settings_for, spec_paths)
 
@@ -90,23 +90,28 @@ def _write(result: Result, settings: config.Settings, write_back: WriteBack) -> 
         files = to_hcl(result.files)
     else:
         files = result.files
-    # The other format's generated files are obsolete here, so switching removes them.
-    changes = plan_changes(directory, files)
-    conflicts = [c for c in changes if c.change is Change.CONFLICT]
-    rest = [c for c in changes if c.change is not Change.CONFLICT]
-    if conflicts or write_back is not WriteBack.YES:
-        if write_back is WriteBack.DIFF:
-            sys.stdout.write(lifecycle.unified_diff(rest, files))
-        stale = [_stale(directory, result.path, rest)] if rest and write_back is not WriteBack.YES else []
-        return _conflicts(conflicts) + stale
-    if not changes:
-        note(f"{display_path(directory)}: up to date", verbosity=settings.verbosity, level=Verbosity.VERBOSE)
-        return []
+    writing = write_back is WriteBack.YES
     try:
-        apply_changes(directory, files, changes)
+        # Compared and written under the folder's lock (shared to check): concurrent runs take turns.
+        with ModuleFolder(directory, write=writing) as folder:
+            # The other format's generated files are obsolete here, so switching removes them.
+            changes = folder.plan(files)
+            conflicts = [c for c in changes if c.change is Change.CONFLICT]
+            rest = [c for c in changes if c.change is not Change.CONFLICT]
+            if conflicts or not writing:
+                if write_back is WriteBack.DIFF:
+                    sys.stdout.write(lifecycle.unified_diff(rest, files))
+                stale = [_stale(directory, result.path, rest)] if rest and not writing else []
+                return _conflicts(conflicts) + stale
+            if not changes:
+                note(f"{display_path(directory)}: up to date", verbosity=settings.verbosity, level=Verbosity.VERBOSE)
+                return []
+            folder.apply(files, changes)
+    except LinkedFolder as exc:
+        return [code("NS307").at(Location(display_path(directory)), str(exc))]
     except OSError as exc:
         where = Location(display_path(Path(exc.filename) if exc.filename else directory))
-        return [code("NS305").at(where, f"cannot write the module: {exc.strerror or exc}")]
+        return [code("NS305").at(where, f"cannot {'write' if writing else 'read'} the module: {exc.strerror or exc}")]
     note(f"{display_path(directory)}: {len(changes)} file(s) updated", verbosity=settings.verbosity)
     return []
 

@@ -12,6 +12,7 @@ import typer
 from .. import diff as specdiff
 from .. import gitrev
 from ..findings import ExitCode, display_path
+from ..loader import MAX_SPEC_BYTES
 from ..model import Network
 from ..pipeline import Result, compile_bytes
 from .common import SPEC_SUFFIXES, ConfigOpt, UsageError, find_specs, print_findings, read_spec, settings_for
@@ -44,7 +45,7 @@ def _file_pairs(old: Path, new: Path) -> list[_Pair]:
 
 def _ref_pairs(top: Path, paths: list[Path], commit: str, ref: str) -> list[_Pair]:
     """Each spec under `paths` against its version at `commit`, plus the specs deleted since."""
-    specs = find_specs([p for p in paths if p.exists()])  # a folder emptied since REF is not an error
+    specs = find_specs([p for p in paths if p.exists()], empty_ok=True)  # a folder emptied since REF is not an error
     missing = [p for p in paths if not p.exists()]
     moves = gitrev.moves(commit, [str(p) for p in paths if p.is_dir()] + [str(p) for p in missing])
     for path in missing:  # a path that is gone must be one git saw deleted, not a typo
@@ -59,11 +60,11 @@ def _ref_pairs(top: Path, paths: list[Path], commit: str, ref: str) -> list[_Pai
             raise UsageError(f"{spec}: not inside the git repository at {top}") from None
         old = moves.renamed.get(rel, rel)  # a moved spec is compared with where it came from
         shown = display_path(spec)
-        pairs.append(_Pair(shown, f"{ref}:{old}", gitrev.show(commit, old), shown, read_spec(spec)))
+        pairs.append(_Pair(shown, f"{ref}:{old}", gitrev.show(commit, old, MAX_SPEC_BYTES), shown, read_spec(spec)))
     for rel in moves.deleted:
         if PurePosixPath(rel).suffix in SPEC_SUFFIXES:
             shown = display_path(top / rel)
-            pairs.append(_Pair(shown, f"{ref}:{rel}", gitrev.show(commit, rel), shown, None))
+            pairs.append(_Pair(shown, f"{ref}:{rel}", gitrev.show(commit, rel, MAX_SPEC_BYTES), shown, None))
     return sorted(pairs, key=lambda p: p.label)
 
 

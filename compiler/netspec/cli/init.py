@@ -61,18 +61,26 @@ def init_command(
     from ..scaffold import NAME_PATTERN, scaffold
 
     settings = settings_for(config_file=config_file)
-    if not NAME_PATTERN.match(name):
+    if not NAME_PATTERN.fullmatch(name):
         raise UsageError(f"{name!r} is not a valid name: 2-40 characters of a-z, 0-9 and '-', starting with a letter")
     if find_region(region) is None:
         raise UsageError(f"{region!r} is not a known AWS region")
     folder = specs or next((p for p in settings.specs if p.suffix not in (".yaml", ".yml")), settings.root / "specs")
     target = folder / f"{name}.yaml"
-    if target.exists():
+    if target.exists() or target.is_symlink():
         raise UsageError(f"{target} exists; not overwritten")
-    folder.mkdir(parents=True, exist_ok=True)
-    copy = schema_copy(settings, folder)
-    if not copy.exists() and write_schema(copy):
-        sys.stderr.write(f"wrote {display_path(copy)} for editors; commit it (`netspec schema --write` refreshes it)\n")
-    reference = Path(os.path.relpath(copy.resolve(), folder.resolve())).as_posix()
-    target.write_text(scaffold(name, region, reference), encoding="utf-8")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder}: not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        copy = schema_copy(settings, folder)
+        if not copy.exists() and write_schema(copy):
+            sys.stderr.write(f"wrote {display_path(copy)} for editors; commit it (`netspec schema --write` refreshes it)\n")
+        reference = Path(os.path.relpath(copy.resolve(), folder.resolve())).as_posix()
+        with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrites, even a file made since
+            handle.write(scaffold(name, region, reference))
+    except OSError as exc:
+        if isinstance(exc, FileExistsError) and exc.filename == str(target):
+            raise UsageError(f"{target} exists; not overwritten") from None
+        raise UsageError(f"{exc.filename or target}: {exc.strerror or exc}") from None
     sys.stderr.write(f"created {display_path(target)}; edit it, then run `netspec compile {display_path(target)}`\n")

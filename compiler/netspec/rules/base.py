@@ -98,7 +98,11 @@ class SpecView:
         if "subnets" in self.data or self.vpc is None or self.region is None:
             return None
         if "subnet_prefix" in self.data:
-            return int(self.data["subnet_prefix"])
+            prefix = self.data["subnet_prefix"]
+            # The schema admits integers (24.0 is one to JSON Schema); a rule never converts text.
+            if isinstance(prefix, float) and prefix.is_integer():
+                return int(prefix)
+            return prefix if isinstance(prefix, int) and not isinstance(prefix, bool) else None
         return addressing.default_subnet_prefix(self.vpc, regions.slot_count(self.region))
 
     @cached_property
