@@ -73,7 +73,7 @@ def rules_for(network: Network) -> tuple[tuple[RuleSpec, GroupTraffic | None], .
     return tuple(fixed + grouped)
 
 
-def _rule_body(network: Network, rule: RuleSpec) -> Body | None:
+def _rule_body(network: Network, rule: RuleSpec) -> Body:
     body: Body = {"security_group_id": ref(rule.group, "id"), "ip_protocol": rule.protocol,
                   "description": rule.description,
                   "tags": tags(network, f"{network.name}-{rule.name.replace('_', '-')}")}
@@ -83,8 +83,7 @@ def _rule_body(network: Network, rule: RuleSpec) -> Body | None:
         body["referenced_security_group_id"] = ref(rule.peer_group, "id")
     if rule.prefix_list_of:
         endpoint = network.endpoint(rule.prefix_list_of)
-        if endpoint is None:
-            return None  # no such gateway endpoint: the rule has nothing to point at
+        assert endpoint is not None, "rules_for keeps prefix-list rules only for gateway endpoints that exist"
         body["prefix_list_id"] = ref(names.endpoint(endpoint), "prefix_list_id")
     return body
 
@@ -99,7 +98,5 @@ def security_groups(network: Network) -> Body:
             "tags": tags(network, f"{network.name}-{group.suffix}"),
         }))
     for rule, _ in rules_for(network):
-        body = _rule_body(network, rule)
-        if body is not None:
-            blocks.append((f"aws_vpc_security_group_{rule.direction}_rule", rule.name, body))
+        blocks.append((f"aws_vpc_security_group_{rule.direction}_rule", rule.name, _rule_body(network, rule)))
     return {"resource": resources(*blocks)}
