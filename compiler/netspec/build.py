@@ -8,6 +8,8 @@ from pathlib import PurePath
 from typing import Any
 
 from . import catalog, dns, policies, regions
+from .accounts import spec_account
+from .context import NO_CONTEXT, SpecContext
 from .loader import Document
 from .model import (Access, Bucket, Endpoint, Firewall, FlowLogs, GroupTraffic, ImpliedBucket, Logging, Network,
                     Perimeter, Source, Subnet)
@@ -16,11 +18,11 @@ from .rules import SpecView
 DEFAULT_RETENTION_DAYS = 365
 
 
-def _perimeter(spec: dict[str, Any]) -> Perimeter:
+def _perimeter(spec: dict[str, Any], deploying: str) -> Perimeter:
     """The spec's organization and accounts; the deploying account when it names neither."""
     org_id = spec.get("org_id")
     accounts = tuple(dict.fromkeys(spec.get("accounts") or ()))
-    return Perimeter(org_id, accounts if accounts or org_id else (policies.ACCOUNT,))
+    return Perimeter(org_id, accounts if accounts or org_id else (deploying,))
 
 
 def _logging(data: dict[str, Any]) -> tuple[FlowLogs | None, Logging]:
@@ -42,8 +44,8 @@ def _firewall(data: dict[str, Any], region: regions.Region, service_keys: list[s
     return Firewall(allowed=tuple(dict.fromkeys(allowed)), mode=options.get("mode", "block"))
 
 
-def build_network(doc: Document) -> Network:
-    """The model of a spec that passed the schema and every rule."""
+def build_network(doc: Document, context: SpecContext = NO_CONTEXT) -> Network:
+    """The model of a spec that passed the schema and every rule (`cidr` resolved, see pipeline.resolve)."""
     view = SpecView(doc)
     data = doc.data
     region, wanted = view.region, view.requirements
@@ -52,7 +54,9 @@ def build_network(doc: Document) -> Network:
     endpoints = tuple(Endpoint(service=s, service_name=catalog.endpoint_service_name(s, region),
                                zones=zones if zones is not None else tuple(view.zones), reasons=reasons)
                       for s, reasons, zones in wanted.services)
-    implied = tuple(ImpliedBucket(bucket, catalog.bucket_name(bucket, region, policies.ACCOUNT), reasons)
+    account = spec_account(data) or context.default_account
+    deploying = account or policies.ACCOUNT
+    implied = tuple(ImpliedBucket(bucket, catalog.bucket_name(bucket, region, deploying), reasons)
                     for bucket, reasons in wanted.buckets)
     buckets = tuple(Bucket(name=b["name"], access=Access(b["access"]), account=b.get("account"))
                     for b in data.get("buckets") or [])
@@ -63,9 +67,11 @@ def build_network(doc: Document) -> Network:
         source=Source(name=PurePath(doc.path).name, sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest()),
         workloads=wanted.workloads, implied_buckets=implied,
         group_traffic=tuple(GroupTraffic(traffic, reasons) for traffic, reasons in wanted.traffic),
-        perimeter=_perimeter(data.get("perimeter") or {}), logging=logging,
+        perimeter=_perimeter(data.get("perimeter") or {}, deploying), logging=logging,
         firewall=_firewall(data, region, [e.service.key for e in endpoints]),
         bucket_policy_exceptions=tuple((data.get("bucket_policy") or {}).get("exceptions") or ()),
+        account=account, pool=context.pool,
+        backend=context.backend.fill(name=data["name"], region=region.name, account=account) if context.backend else None,
     )
     # Policies read the whole network (buckets, perimeter), so they are added once it exists.
     return dataclasses.replace(network, endpoints=tuple(

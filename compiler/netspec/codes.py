@@ -90,6 +90,14 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("NS240", "tag not allowed", "tag keys may not start with `aws:`; keys are at most 128 characters, values 256"),
     Code("NS250", "spec name used twice", "each spec needs its own `name`; it names out/<name>/"),
     Code("NS251", "VPC blocks overlap across specs", "give each network in a region its own block, or they can never be peered or joined by a transit gateway", _W),
+    # --- address pools and accounts (decided across specs and netspec.toml) ----
+    Code("NS260", "unknown address pool", "name a pool of netspec.toml ([pools.NAME]), or write a literal cidr"),
+    Code("NS261", "address pool exhausted", "add a block to the pool in netspec.toml, or ask for a smaller size"),
+    Code("NS262", "address pool of another region", "ask a pool of the network's own region"),
+    Code("NS263", "block outside the region's pools", "write a block inside one of the region's pools, or ask one for a block: cidr: {pool: NAME, size: N}"),
+    Code("NS264", "blocks overlap within a pool", "give each network of a pool its own addresses: ask the pool for a block (cidr: {pool: NAME, size: N}) instead of writing one"),
+    Code("NS265", "pool block not decided", "compile with the repository's configuration: `netspec compile` and `netspec validate` read netspec.toml and netspec.lock"),
+    Code("NS270", "state backend needs the account", "add `account: \"123456789012\"` to the spec, or an [[accounts]] default for its folder in netspec.toml"),
     # --- compiled output --------------------------------------------------
     Code("NS302", "generated module out of date", "run `netspec compile` and commit out/; `netspec compile --check --diff` shows what would change"),
     Code("NS303", "file not written by netspec", "move the file away, or rename it *_override.tf.json to keep it beside the module"),
@@ -97,6 +105,10 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("NS305", "cannot write module", "check that the output folder is writable and the disk has room"),
     Code("NS306", "generated module without a spec", "run `netspec compile --prune` to remove it, or restore its spec"),
     Code("NS307", "module folder is a symbolic link", "replace the link with a folder: netspec writes OUT/<name>/ only as a real folder inside OUT"),
+    Code("NS310", "lock file unreadable", "keep netspec.lock as netspec writes it: `pool block network spec` on each line"),
+    Code("NS311", "lock file entries conflict", "two branches allocated the same block: delete one of the lines (that network gets a new block, which replaces its VPC) and run `netspec compile`"),
+    Code("NS312", "lock file out of date", "run `netspec compile` and commit netspec.lock"),
+    Code("NS313", "lock entry outside its pool", "restore the pool's block in netspec.toml, or delete the line to give the network a new block (which replaces its VPC)"),
     Code("NS301", "endpoint policy too long", "AWS limits endpoint policies to 20,480 characters; list fewer buckets or use a prefix wildcard"),
     # --- configuration (netspec.toml, [tool.netspec]) and suppressions ----
     Code("NS400", "configuration file unreadable", "save netspec.toml as UTF-8 text netspec may read"),

@@ -15,19 +15,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from . import tomlpos
+from . import lockfile, tomlpos
+from .accounts import AccountDefault
+from .backends import BackendTemplate
 from .files import NotRegular, TooLarge, read_bounded
 from .codes import SUPPRESSIBLE, CODES, code
 from .findings import Finding, Location, Suppression, SuppressionKind, display_path
 from .loader import Document
+from .pools import Pool, overlapping
 from .render import Emit
 from .report import Format, Verbosity
+from .runners.atlantis import AtlantisSettings
 from .schema import check_against, validator
 
 CONFIG_FILE = "netspec.toml"
@@ -52,10 +57,19 @@ class Settings:
     emit: Emit = Emit.JSON
     strict: bool = False
     suppressions: tuple[Suppression, ...] = ()
+    pools: tuple[Pool, ...] = ()
+    accounts: tuple[AccountDefault, ...] = ()
+    backend: BackendTemplate | None = None
+    atlantis: AtlantisSettings = AtlantisSettings()
     # Command line only.
     verbosity: Verbosity = Verbosity.NORMAL
     color: bool = True
     today: datetime.date = field(default_factory=datetime.date.today)  # when suppressions expire
+
+    @property
+    def lock_file(self) -> Path:
+        """netspec.lock, beside the configuration file: the blocks allocated from `pools`."""
+        return self.root / lockfile.FILE_NAME
 
 
 class ConfigError(Exception):
@@ -92,6 +106,48 @@ def _suppressions(entries: list[dict[str, Any]], context: _Context) -> tuple[Sup
     return tuple(result)
 
 
+def _pools(entries: dict[str, dict[str, Any]], context: _Context) -> tuple[Pool, ...]:
+    """Pools, each block a network address; no block may overlap another (in one pool or two)."""
+    pools, owners = [], []
+    for name, entry in entries.items():
+        blocks = []
+        for index, text in enumerate(entry["blocks"]):
+            block = ipaddress.IPv4Network(text, strict=False)
+            where = context.doc.at(("pools", name, "blocks", index))
+            if str(block) != text:
+                context.findings.append(code("NS403").at(where, f"pools.{name}.blocks[{index}]: {text} has host bits "
+                                                                f"set; the block is {block}", hint=f"write {block}"))
+            blocks.append(block)
+            owners.append((block, (name, where)))
+        pools.append(Pool(name, entry["region"], tuple(blocks), entry.get("description", ""),
+                          origin=context.doc.at(("pools", name))))
+    for (first_block, (first, first_at)), (block, (name, where)) in overlapping(owners):
+        context.findings.append(code("NS403").at(where, f"pools.{name}: {block} overlaps {first_block} of pool {first}",
+                                                 hint="pools may not share addresses: a block would be allocated twice",
+                                                 related=(first_at,)))
+    return tuple(pools)
+
+
+def _accounts(entries: list[dict[str, Any]], context: _Context) -> tuple[AccountDefault, ...]:
+    return tuple(AccountDefault(e["id"], tuple(e["specs"]), e.get("name", ""), origin=context.doc.at(("accounts", i)))
+                 for i, e in enumerate(entries))
+
+
+def _backend(values: dict[str, Any], context: _Context) -> BackendTemplate:
+    template = BackendTemplate.of(values, origin=context.doc.at(("backend",)))
+    for key, problem in template.problems():
+        context.findings.append(code("NS403").at(context.doc.at(("backend", key)), f"backend.{key}: {problem}",
+                                                 hint="a template such as \"netspec/{account}/{region}/{name}.tfstate\""))
+    return template
+
+
+def _atlantis(values: dict[str, Any], context: _Context) -> AtlantisSettings:
+    default = AtlantisSettings()
+    return AtlantisSettings(workflow=values.get("workflow", default.workflow),
+                            define_workflow=values.get("define_workflow", default.define_workflow),
+                            apply_requirements=tuple(values.get("apply_requirements", ())))
+
+
 @dataclass(frozen=True)
 class Key:
     """One top-level setting: the key in the file, the Settings field it fills, and how."""
@@ -108,6 +164,10 @@ KEYS: tuple[Key, ...] = (
     Key("emit", "emit", lambda value, c: Emit(value)),
     Key("strict", "strict", lambda value, c: bool(value)),
     Key("suppress", "suppressions", _suppressions),
+    Key("pools", "pools", _pools),
+    Key("accounts", "accounts", _accounts),
+    Key("backend", "backend", _backend),
+    Key("atlantis", "atlantis", _atlantis),
 )
 
 

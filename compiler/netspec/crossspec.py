@@ -7,6 +7,7 @@ from itertools import combinations
 
 from .codes import code
 from .findings import Finding, Location
+from .model import Network
 from .pipeline import Result
 
 
@@ -40,6 +41,18 @@ def duplicate_names(results: list[Result]) -> dict[str, list[Finding]]:
     return found
 
 
+def _same_pool(a: Network, b: Network) -> bool:
+    """Both blocks in one address pool: their overlap is the pool's error (NS264), not a warning."""
+    return a.pool is not None and a.pool == b.pool
+
+
+def _accounts(mine: Network, theirs: Network) -> str:
+    """Overlaps across accounts stay a warning, and say so."""
+    if mine.account == theirs.account:
+        return ""
+    return f" (accounts {mine.account or 'unnamed'} and {theirs.account or 'unnamed'})"
+
+
 def overlapping_blocks(results: list[Result]) -> dict[str, list[Finding]]:
     """VPCs in one region with overlapping blocks can never be peered or share a transit gateway."""
     by_region: dict[str, list[Result]] = {}
@@ -49,7 +62,9 @@ def overlapping_blocks(results: list[Result]) -> dict[str, list[Finding]]:
     clashes: dict[int, list[Result]] = {}  # id(result) -> the results it overlaps, in order
     for group in by_region.values():
         for a, b in combinations(group, 2):
-            if a.network.cidr.overlaps(b.network.cidr):  # type: ignore[union-attr]
+            na, nb = a.network, b.network
+            assert na is not None and nb is not None
+            if na.cidr.overlaps(nb.cidr) and not _same_pool(na, nb):
                 clashes.setdefault(id(a), []).append(b)
                 clashes.setdefault(id(b), []).append(a)
     found: dict[str, list[Finding]] = {}
@@ -62,7 +77,7 @@ def overlapping_blocks(results: list[Result]) -> dict[str, list[Finding]]:
         found.setdefault(this.path, []).append(code("NS251").at(
             _where(this, ("cidr",)),
             f"{mine.cidr} overlaps {theirs.cidr} of {theirs.name} ({others[0].path})"
-            f"{_and_more(len(others) - 1, 'network(s)')} in {mine.region.name}",
+            f"{_and_more(len(others) - 1, 'network(s)')} in {mine.region.name}{_accounts(mine, theirs)}",
             related=tuple(_where(o, ("cidr",)) for o in others[:MAX_RELATED])))
     return found
 

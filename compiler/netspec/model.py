@@ -10,6 +10,7 @@ import enum
 import ipaddress
 from dataclasses import dataclass
 
+from .backends import StateBackend
 from .catalog import AwsBucket, EndpointType, Service
 from .regions import Region
 from .workloads import Traffic
@@ -152,6 +153,9 @@ class Network:
     logging: Logging = Logging(365, None, False)
     firewall: Firewall | None = None
     bucket_policy_exceptions: tuple[str, ...] = ()
+    account: str | None = None  # the AWS account it is for (spec or folder default); None: whichever deploys it
+    pool: str | None = None  # the address pool its block lies in (allocated from it, or a literal inside it)
+    backend: StateBackend | None = None  # where its state lives (the configuration's template, filled in)
 
     @property
     def encrypts_logs_itself(self) -> bool:

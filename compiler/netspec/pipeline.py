@@ -6,13 +6,15 @@ load -> schema -> rules -> model -> render. Nothing here reads or writes files;
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from . import partial, policies
 from .build import build_network
 from .codes import code
+from .context import NO_CONTEXT, SpecContext
 from .findings import Finding, has_errors, sort_findings
-from .loader import Document, load_bytes
+from .loader import Document, Pointer, load_bytes
 from .model import Network
 from .render import RenderOptions, render_module
 from .rules import run_rules
@@ -38,18 +40,42 @@ class Result:
         return self.network.name if self.network else None
 
 
-def check_document(doc: Document) -> list[Finding]:
+def resolve(doc: Document, context: SpecContext = NO_CONTEXT) -> tuple[Document, set[Pointer], list[Finding]]:
+    """The spec as the rules and the model read it: a pool's block in place of `cidr: {pool, size}`.
+
+    Returns the document, what must be taken out because it is not known (a block no pool
+    could give), and the findings of the context (or NS265 when there was none to ask).
+    """
+    data = doc.data
+    findings = list(context.findings)
+    cidr = data.get("cidr") if isinstance(data, dict) else None
+    if not (isinstance(cidr, dict) and "pool" in cidr):
+        return doc, set(), findings
+    if context.cidr is None:
+        if not context.pools_decided:
+            findings.append(code("NS265").at(doc.at(("cidr", "pool")), "the block of this pool is decided across "
+                                                                       "every spec of the repository and netspec.lock"))
+        return doc, {("cidr",)}, findings
+    return dataclasses.replace(doc, data={**data, "cidr": str(context.cidr)}), set(), findings
+
+
+def check_document(doc: Document, context: SpecContext = NO_CONTEXT) -> list[Finding]:
     """Schema findings, then the rules' findings on every part of the spec whose shape is valid.
 
     A value the loader flagged (NS008, NS009, NS011, NS012) was kept as text or dropped, not
-    read as the spec meant it: it is taken out with the invalid parts, so no rule reads it.
+    read as the spec meant it: it is taken out with the invalid parts, so no rule reads it; so is
+    a pool's block the context does not know (see `resolve`).
     """
     errors = spec_errors(doc)
     findings = findings_for(errors, doc)
-    unreadable = partial.invalid_pointers(errors, doc.data) | {partial.unit(p, doc.data) for p in doc.flagged if p}
+    resolved, unknown, found = resolve(doc, context)
+    findings += found
+    unreadable = (partial.invalid_pointers(errors, doc.data) | {partial.unit(p, doc.data) for p in doc.flagged if p}
+                  | unknown)
     if not errors and not unreadable:
-        return findings + run_rules(doc)
-    return findings + run_rules(partial.prune(doc, unreadable), partial=True)
+        return findings + run_rules(resolved)
+    return findings + run_rules(partial.prune(resolved, unreadable), partial=True)
+
 
 
 def _policy_limits(doc: Document, network: Network) -> list[Finding]:
@@ -67,19 +93,41 @@ def _policy_limits(doc: Document, network: Network) -> list[Finding]:
     return findings
 
 
-def compile_bytes(raw: bytes, path: str, *, options: RenderOptions = RenderOptions()) -> Result:
-    """Check one spec and, when it has no errors, render its module."""
+def _account_findings(doc: Document, context: SpecContext) -> list[Finding]:
+    """NS270: the state backend's template names {account}, and nothing says which account."""
+    data = doc.data
+    if context.backend is None or not context.backend.uses("account") or data.get("account") or context.default_account:
+        return []
+    return [code("NS270").at(doc.key_at(("name",)),
+                             f"the state backend of {context.backend.origin.path} names {{account}}, but this network "
+                             "names no account")]
+
+
+def compile_bytes(raw: bytes, path: str, *, options: RenderOptions = RenderOptions(),
+                  context: SpecContext = NO_CONTEXT) -> Result:
+    """Check one spec and, when it has no errors, render its module. `context`: what other specs and the
+    repository configuration decide for it (pools, accounts, the state backend)."""
     doc, findings = load_bytes(raw, path)
+    return compile_loaded(doc, findings, path, options=options, context=context)
+
+
+def compile_loaded(doc: Document | None, findings: list[Finding], path: str, *,
+                   options: RenderOptions = RenderOptions(), context: SpecContext = NO_CONTEXT) -> Result:
+    """`compile_bytes` after loading: the loader's document (None when unusable) and findings."""
+    findings = list(findings)
     if doc is None:
-        return Result(path, tuple(sort_findings(findings)))
-    findings += check_document(doc)
+        return Result(path, tuple(sort_findings(findings + list(context.findings))))
+    findings += check_document(doc, context)
+    if not has_errors(findings):
+        findings += _account_findings(doc, context)
     if has_errors(findings):
         return Result(path, tuple(sort_findings(findings)), document=doc)
-    network = build_network(doc)
+    network = build_network(resolve(doc, context)[0], context)
     findings += _policy_limits(doc, network)
     files = {} if has_errors(findings) else render_module(network, options=options)
     return Result(path, tuple(sort_findings(findings)), network, files, doc)
 
 
-def compile_text(text: str, path: str = "<spec>", *, options: RenderOptions = RenderOptions()) -> Result:
-    return compile_bytes(text.encode("utf-8"), path, options=options)
+def compile_text(text: str, path: str = "<spec>", *, options: RenderOptions = RenderOptions(),
+                 context: SpecContext = NO_CONTEXT) -> Result:
+    return compile_bytes(text.encode("utf-8"), path, options=options, context=context)

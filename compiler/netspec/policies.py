@@ -28,6 +28,12 @@ from .model import Access, Bucket, Endpoint, ImpliedBucket, Network, Perimeter
 
 ACCOUNT = "${data.aws_caller_identity.current.account_id}"
 ACCOUNT_ID_LENGTH = 12  # what ACCOUNT becomes once Terraform resolves it
+
+
+def deploying(network: Network) -> str:
+    """The deploying account in a policy: the network's account when it names one (the provider's
+    allowed_account_ids makes Terraform refuse any other), else the caller's, read at plan time."""
+    return network.account or ACCOUNT
 MAX_ENDPOINT_POLICY_CHARS = 20_480
 
 # What each access level allows through the S3 endpoint. Deliberately absent from
@@ -133,11 +139,12 @@ def s3_endpoint_policy(network: Network) -> dict[str, Any]:
                 sid = f"{_ACCESS_SID[access]}Buckets{whose}" + (f"By{who}Identities" if len(callers) > 1 else "")
                 statements.append(_allow(sid, list(S3_ACTIONS[access]), arns, {**caller, **owner}))
     for implied in network.implied_buckets:
-        statements += implied_bucket_statements(arn_prefix, implied, network.perimeter)
+        statements += implied_bucket_statements(arn_prefix, implied, network.perimeter, deploying(network))
     return document(statements)
 
 
-def implied_bucket_statements(arn_prefix: str, implied: ImpliedBucket, perimeter: Perimeter) -> list[dict[str, Any]]:
+def implied_bucket_statements(arn_prefix: str, implied: ImpliedBucket, perimeter: Perimeter,
+                              account: str = ACCOUNT) -> list[dict[str, Any]]:
     """Exact statements for a bucket a workload or service needs (ECR layers, JumpStart models, ...).
 
     AWS-owned buckets carry no condition: ECR's layers, for one, are fetched with URLs that an ECR
@@ -153,7 +160,7 @@ def implied_bucket_statements(arn_prefix: str, implied: ImpliedBucket, perimeter
         return [_allow(bucket.sid, list(bucket.actions), arns, {})]
     callers = principal_conditions(perimeter)
     return [_allow(bucket.sid + (f"By{who}Identities" if len(callers) > 1 else ""), list(bucket.actions), arns,
-                   {**caller, S3_OWNER_KEY: ACCOUNT}) for who, caller in callers]
+                   {**caller, S3_OWNER_KEY: account}) for who, caller in callers]
 
 
 def endpoint_policy(network: Network, endpoint: Endpoint) -> dict[str, Any] | None:
@@ -183,13 +190,13 @@ def deny_outside_endpoint(arn_prefix: str, bucket: Bucket, vpce_ref: str, except
                       "Action": "s3:*", "Resource": bucket_arns(arn_prefix, bucket), "Condition": condition}])
 
 
-def flow_logs_trust_policy(arn_prefix: str, region: str) -> dict[str, Any]:
+def flow_logs_trust_policy(arn_prefix: str, region: str, account: str = ACCOUNT) -> dict[str, Any]:
     # Conditions stop another account's flow logs from assuming this role (confused deputy).
     return document([{"Sid": "VpcFlowLogsOfThisAccount", "Effect": "Allow",
                       "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
                       "Action": "sts:AssumeRole",
-                      "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT},
-                                    "ArnLike": {"aws:SourceArn": f"{arn_prefix}:ec2:{region}:{ACCOUNT}:vpc-flow-log/*"}}}])
+                      "Condition": {"StringEquals": {"aws:SourceAccount": account},
+                                    "ArnLike": {"aws:SourceArn": f"{arn_prefix}:ec2:{region}:{account}:vpc-flow-log/*"}}}])
 
 
 def flow_logs_write_policy(log_group_arn_ref: str) -> dict[str, Any]:
@@ -198,12 +205,13 @@ def flow_logs_write_policy(log_group_arn_ref: str) -> dict[str, Any]:
                       "Resource": [log_group_arn_ref, f"{log_group_arn_ref}:*"]}])
 
 
-def log_group_arn(arn_prefix: str, region: str, name: str) -> str:
+def log_group_arn(arn_prefix: str, region: str, name: str, account: str = ACCOUNT) -> str:
     """A log group's ARN built from its name (the key policy must name it before the group exists)."""
-    return f"{arn_prefix}:logs:{region}:{ACCOUNT}:log-group:{name}"
+    return f"{arn_prefix}:logs:{region}:{account}:log-group:{name}"
 
 
-def logs_key_policy(arn_prefix: str, logs_principal: str, log_group_arns: list[str]) -> dict[str, Any]:
+def logs_key_policy(arn_prefix: str, logs_principal: str, log_group_arns: list[str],
+                    account: str = ACCOUNT) -> dict[str, Any]:
     """Key policy: the account administers the key; CloudWatch Logs uses it for these log groups only.
 
     Source: CloudWatch Logs User Guide, "Encrypt log data in CloudWatch Logs using AWS Key Management
@@ -213,7 +221,7 @@ def logs_key_policy(arn_prefix: str, logs_principal: str, log_group_arns: list[s
     """
     return document([
         {"Sid": "AccountAdministersTheKey", "Effect": "Allow",
-         "Principal": {"AWS": f"{arn_prefix}:iam::{ACCOUNT}:root"}, "Action": "kms:*", "Resource": "*"},
+         "Principal": {"AWS": f"{arn_prefix}:iam::{account}:root"}, "Action": "kms:*", "Resource": "*"},
         {"Sid": "CloudWatchLogsEncryptsTheseLogGroups", "Effect": "Allow",
          "Principal": {"Service": logs_principal},
          "Action": ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],

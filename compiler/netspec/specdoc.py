@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import yaml
+
 
 def _type(node: dict[str, Any]) -> str:
     if "const" in node:
@@ -14,13 +16,20 @@ def _type(node: dict[str, Any]) -> str:
         shown = ", ".join(f"`{v}`" for v in values[:8]) + (", ..." if len(values) > 8 else "")
         return f"one of {shown}"
     if "anyOf" in node:
-        return " or ".join(_type(n) for n in node["anyOf"])
+        return " or ".join(_alternative(n) for n in node["anyOf"])
     kind = node.get("type", "any")
     if kind == "array":
         return f"list of {_type(node.get('items', {}))}"
     if kind == "object" and "additionalProperties" in node and isinstance(node["additionalProperties"], dict):
         return f"mapping to {_type(node['additionalProperties'])}"
     return {"object": "mapping", "string": "string", "integer": "integer", "boolean": "boolean"}.get(kind, kind)
+
+
+def _alternative(node: dict[str, Any]) -> str:
+    """One form of a value that has several: a mapping shows its keys."""
+    if node.get("type") == "object" and node.get("properties"):
+        return "`{" + ", ".join(node["properties"]) + "}`"
+    return _type(node)
 
 
 _LIMITS = (("minItems", "at least {} items"), ("maxItems", "at most {} items"),
@@ -46,7 +55,17 @@ def _rows(properties: dict[str, Any], required: list[str], prefix: str) -> list[
         items = node.get("items", {})
         if items.get("type") == "object":
             rows += _rows(items.get("properties", {}), items.get("required", []), f"{path}[].")
+        for form in node.get("anyOf", []):
+            if form.get("type") == "object" and form.get("properties"):
+                rows += _rows(form["properties"], form.get("required", []), f"{path}.")
     return rows
+
+
+def _example(value: Any) -> str:
+    """A YAML value that reads back as `value` (a string of digits is quoted)."""
+    if isinstance(value, str) and yaml.safe_load(value) == value:
+        return value
+    return json.dumps(value)
 
 
 def spec_reference(schema: dict[str, Any]) -> str:
@@ -59,7 +78,6 @@ def spec_reference(schema: dict[str, Any]) -> str:
     lines += ["", "## Example", "", "```yaml"]
     for key, node in schema["properties"].items():
         if "examples" in node:
-            lines.append(f"{key}: {json.dumps(node['examples'][0])}" if not isinstance(node["examples"][0], str)
-                         else f"{key}: {node['examples'][0]}")
+            lines.append(f"{key}: {_example(node['examples'][0])}")
     lines += ["```", ""]
     return "\n".join(lines)

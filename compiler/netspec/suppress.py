@@ -150,6 +150,11 @@ def _glob(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts) + r"\Z")
 
 
+def glob_matches(pattern: str, relative: str) -> bool:
+    """Does a path relative to the configuration's folder match a glob of the configuration?"""
+    return _glob(pattern[2:] if pattern.startswith("./") else pattern).match(relative) is not None
+
+
 def _relative(path: str, root: Path) -> str | None:
     """A finding's path (relative to the working directory) relative to the configuration's folder."""
     try:
@@ -164,8 +169,7 @@ def covers(suppression: Suppression, finding: Finding, *, root: Path) -> bool:
     if suppression.kind is SuppressionKind.IN_SOURCE:
         return suppression.origin.path == finding.location.path and suppression.line == finding.location.line
     relative = _relative(finding.location.path, root)
-    return relative is not None and any(_glob(p[2:] if p.startswith("./") else p).match(relative)
-                                        for p in suppression.paths)
+    return relative is not None and any(glob_matches(p, relative) for p in suppression.paths)
 
 
 def is_expired(suppression: Suppression, today: datetime.date) -> bool:

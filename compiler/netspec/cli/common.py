@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -14,10 +15,11 @@ from ..codes import code, exit_code
 from ..crossspec import check_across
 from ..findings import Finding, Location, display_path, has_errors, sort_findings
 from ..files import NotRegular, TooLarge, read_bounded
-from ..loader import MAX_SPEC_BYTES, too_large
-from ..pipeline import Result, compile_bytes
+from ..loader import MAX_SPEC_BYTES, load_bytes, too_large
+from ..pipeline import Result, compile_loaded
 from ..render import RenderOptions
 from ..report import Format, Progress, Summary, TextReport, Verbosity, emit
+from .repository import Plan, Source, plan
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 STDIN = Path("-")
@@ -114,32 +116,49 @@ def is_complete(paths: list[Path]) -> bool:
     return bool(paths) and all(p != STDIN and p.is_dir() for p in paths)
 
 
-def _compile_stdin(label: str, options: RenderOptions) -> Result:
-    # Bounded like a file: one byte over the limit is enough for NS007.
-    return compile_bytes(sys.stdin.buffer.read(MAX_SPEC_BYTES + 1), label, options=options)
+@dataclass
+class Run:
+    """A run's compiled specs, and what was decided across them (pools and netspec.lock)."""
+
+    results: list[Result]
+    plan: Plan
+    findings: list[Finding] = field(default_factory=list)  # not on any spec: the lock file's
+
+
+def _sources(paths: list[Path], stdin_name: Optional[str]) -> list[Source]:
+    """Every spec under `paths` (`-`: standard input), read and loaded (or the finding that says why not)."""
+    specs = find_specs([p for p in paths if p != STDIN])
+    sources = []
+    progress = Progress(len(specs))
+    for index, spec in enumerate(specs, 1):
+        shown = display_path(spec)
+        progress.step(index, shown)
+        raw = read_spec_file(spec)
+        if isinstance(raw, Finding):
+            sources.append(Source(shown, spec, None, [raw]))
+            continue
+        sources.append(Source(shown, spec, *load_bytes(raw, shown)))
+    progress.done()
+    if STDIN in paths:
+        label = stdin_name or STDIN_LABEL
+        # Bounded like a file: one byte over the limit is enough for NS007.
+        sources.append(Source(label, None, *load_bytes(sys.stdin.buffer.read(MAX_SPEC_BYTES + 1), label)))
+    return sources
 
 
 def compile_paths(paths: list[Path], *, settings: config.Settings, options: RenderOptions = RenderOptions(),
-                  stdin_name: Optional[str] = None) -> list[Result]:
-    """Every spec under `paths` (`-`: standard input), checked across specs, suppressions applied."""
+                  stdin_name: Optional[str] = None, release: bool = False) -> Run:
+    """Every spec under `paths` (`-`: standard input), each with what the repository decides for it
+    (pools, accounts, backend), checked across specs, suppressions applied. `release`: --prune."""
     if paths.count(STDIN) > 1:
         raise UsageError("- (standard input) can be given once")
     if stdin_name is not None and STDIN not in paths:
         raise UsageError("--stdin-filename names the spec read from standard input; give - as a path")
-    specs = find_specs([p for p in paths if p != STDIN])
-    results = []
-    progress = Progress(len(specs))
-    for index, spec in enumerate(specs, 1):
-        progress.step(index, display_path(spec))
-        raw = read_spec_file(spec)
-        if isinstance(raw, Finding):
-            results.append(Result(display_path(spec), (raw,)))
-            continue
-        results.append(compile_bytes(raw, display_path(spec), options=options))
-    progress.done()
-    if STDIN in paths:
-        results.append(_compile_stdin(stdin_name or STDIN_LABEL, options))
-    return [_suppressed(r, settings) for r in check_across(results)]
+    sources = _sources(paths, stdin_name)
+    decided = plan(sources, settings, complete=is_complete(paths), release=release)
+    results = [compile_loaded(s.doc, s.findings, s.path, options=options, context=decided.contexts[s.path])
+               for s in sources]
+    return Run([_suppressed(r, settings) for r in check_across(results)], decided, decided.findings)
 
 
 def _suppressed(result: Result, settings: config.Settings) -> Result:
@@ -154,9 +173,10 @@ def _suppressed(result: Result, settings: config.Settings) -> Result:
     return dataclasses.replace(result, findings=tuple(sort_findings(findings)), files=files)
 
 
-def run_findings(results: list[Result], settings: config.Settings) -> list[Finding]:
-    """Every finding of a run: each spec's, and the configuration's expired suppressions."""
-    return [f for r in results for f in r.findings] + suppress.expired(settings.suppressions, settings.today)
+def run_findings(run: Run, settings: config.Settings) -> list[Finding]:
+    """Every finding of a run: each spec's, the lock file's, and the configuration's expired suppressions."""
+    return ([f for r in run.results for f in r.findings] + run.findings
+            + suppress.expired(settings.suppressions, settings.today))
 
 
 def finish(findings: list[Finding], count: int, *, settings: config.Settings,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import enum
 import sys
 from pathlib import Path, PurePath
@@ -10,15 +11,16 @@ from typing import Optional
 
 import typer
 
-from .. import config, lifecycle
+from .. import config, lifecycle, lockfile
 from ..codes import code
 from ..findings import Finding, Location, display_path
 from ..pipeline import Result
 from ..render import Emit, RenderOptions
 from ..report import Format, Verbosity, note
 from ..writer import Change, FileChange, LinkedFolder, ModuleFolder
-from .common import (ConfigOpt, FormatOpt, NoColorOpt, PathsArg, QuietOpt, StdinNameOpt, StrictOpt, UsageError,
+from .common import (ConfigOpt, FormatOpt, NoColorOpt, PathsArg, QuietOpt, Run, StdinNameOpt, StrictOpt, UsageError,
                      VerboseOpt, compile_paths, finish, is_complete, run_findings, settings_for, spec_paths)
+from .repository import write_atomically
 
 # compile's --format: every report.Format for findings, plus the deprecated `hcl` (now
 # `--emit hcl`). Derived from Format so a new findings format reaches compile too.
@@ -116,6 +118,58 @@ def _write(result: Result, settings: config.Settings, write_back: WriteBack) -> 
     return []
 
 
+def _lock_changes(old: tuple[lockfile.LockEntry, ...], new: tuple[lockfile.LockEntry, ...]) -> list[str]:
+    before, after = {e.name: e for e in old}, {e.name: e for e in new}
+    changes = []
+    for name in sorted(before.keys() | after.keys()):
+        was, now = before.get(name), after.get(name)
+        if was is None and now is not None:
+            changes.append(f"adds {name} {now.block} ({now.pool})")
+        elif now is None and was is not None:
+            changes.append(f"releases {name} {was.block}")
+        elif was is not None and now is not None and (was.block, was.pool) != (now.block, now.pool):
+            changes.append(f"gives {name} {now.block} ({now.pool}) instead of {was.block}")
+        elif was is not None and now is not None and was.spec != now.spec:
+            changes.append(f"moves {name}'s spec to {now.spec}")
+    return changes
+
+
+def _lock(run: Run, settings: config.Settings, write_back: WriteBack, compiled: set[str], complete: bool) -> list[Finding]:
+    """Write netspec.lock (compile), or report it stale (--check, --diff). A lock with errors is left alone."""
+    allocation, lock = run.plan.allocation, run.plan.lock
+    if allocation is None or lock is None or not allocation.writable:
+        return []
+    entries = allocation.settle(compiled)
+    text = lockfile.render(entries)
+    findings = []
+    if complete and write_back is not WriteBack.YES and allocation.releasable:
+        gone = ", ".join(f"{e.name} ({e.block})" for e in allocation.releasable)
+        findings.append(code("NS312").at(Location(lock.path), f"{lock.path} keeps the blocks of {gone}, which no spec "
+                                                              "asks for now",
+                                         hint="run `netspec compile --prune` (it also removes their modules) and "
+                                              "commit netspec.lock"))
+    elif complete and allocation.releasable and not allocation.released:
+        note(f"{lock.path}: keeps the blocks of {', '.join(e.name for e in allocation.releasable)}, which no spec asks "
+             "for now; `netspec compile --prune` releases them", verbosity=settings.verbosity)
+    if text == lock.text or (not entries and not lock.exists):
+        return findings
+    changes = _lock_changes(lock.entries, entries)
+    if write_back is not WriteBack.YES:
+        if write_back is WriteBack.DIFF:
+            old = lock.text.splitlines(keepends=True)
+            sys.stdout.write("".join(difflib.unified_diff(old, text.splitlines(keepends=True),
+                                                          "/dev/null" if not lock.exists else f"a/{lock.path}",
+                                                          f"b/{lock.path}")))
+        return findings + [code("NS312").at(Location(lock.path), f"{lock.path} is not current: compile "
+                                                                 f"{'; '.join(changes) or 'rewrites it'}")]
+    try:
+        write_atomically(settings.lock_file, text)
+    except OSError as exc:
+        return findings + [code("NS305").at(Location(lock.path), f"cannot write the lock file: {exc.strerror or exc}")]
+    note(f"{lock.path}: {'; '.join(changes) or 'rewritten'}", verbosity=settings.verbosity)
+    return findings
+
+
 def compile_command(
     paths: Optional[list[Path]] = PathsArg,
     out: Optional[Path] = typer.Option(None, "--out", "-o", show_default=False,
@@ -176,11 +230,18 @@ def compile_command(
     if prune and not is_complete(given):
         raise UsageError("--prune needs whole folders of specs (or none: the configured ones), "
                          "to know which modules no spec compiles to")
-    results = compile_paths(given, settings=settings, options=RenderOptions(module=module), stdin_name=stdin_filename)
-    findings = run_findings(results, settings)
+    run = compile_paths(given, settings=settings, options=RenderOptions(module=module), stdin_name=stdin_filename,
+                        release=prune)
+    results = run.results
+    findings = run_findings(run, settings)
+    compiled = set()
     for result in results:
         if result.ok and result.network is not None:
-            findings += _write(result, settings, write_back)
+            problems = _write(result, settings, write_back)
+            findings += problems
+            if write_back is not WriteBack.YES or not problems:
+                compiled.add(result.path)
+    findings += _lock(run, settings, write_back, compiled, is_complete(given))
     if is_complete(given):
         findings += _orphans(results, settings, write_back, prune)
     finish(findings, len(results), settings=settings)
@@ -208,5 +269,5 @@ def validate_command(
     """
     settings = settings_for(config_file=config_file, fmt=fmt, strict=strict, quiet=quiet, verbose=verbose,
                             no_color=no_color)
-    results = compile_paths(spec_paths(paths, settings), settings=settings, stdin_name=stdin_filename)
-    finish(run_findings(results, settings), len(results), settings=settings)
+    run = compile_paths(spec_paths(paths, settings), settings=settings, stdin_name=stdin_filename)
+    finish(run_findings(run, settings), len(run.results), settings=settings)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..model import Network
+from .backend import backend
 from .dns import dns
 from .encryption import encryption
 from .endpoints import endpoints
@@ -34,7 +35,7 @@ class Emit(str, enum.Enum):
 
 @dataclass(frozen=True)
 class RenderOptions:
-    module: bool = False  # a child module: leave the provider block to the caller
+    module: bool = False  # a child module: leave the provider block and the state backend to the caller
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class FileSpec:
 FILES: tuple[FileSpec, ...] = (
     FileSpec("versions.tf.json", versions),
     FileSpec("provider.tf.json", provider, lambda n, o: not o.module),
+    FileSpec("backend.tf.json", backend, lambda n, o: n.backend is not None and not o.module),
     FileSpec("vpc.tf.json", vpc),
     FileSpec("security_groups.tf.json", security_groups),
     FileSpec("endpoints.tf.json", endpoints),

@@ -28,15 +28,15 @@ def logs_key_arn(network: Network) -> str:
 
 def encryption(network: Network) -> Body:
     arn_prefix = catalog.partition_arn_prefix(network.region)
-    region = network.region.name
-    arns = [policies.log_group_arn(arn_prefix, region, literal(name)) for name in log_group_names(network)]
+    region, account = network.region.name, policies.deploying(network)
+    arns = [policies.log_group_arn(arn_prefix, region, literal(name), account) for name in log_group_names(network)]
     logs_principal = f"logs.{region}.{network.region.dns_suffix}"
     blocks = [
         (*names.split(names.LOGS_KEY), {
             "description": literal(f"netspec {network.name}: encrypts its flow-log and DNS query-log groups"),
             "enable_key_rotation": True,
             "deletion_window_in_days": 30,
-            "policy": policies.to_json(policies.logs_key_policy(arn_prefix, logs_principal, arns)),
+            "policy": policies.to_json(policies.logs_key_policy(arn_prefix, logs_principal, arns, account)),
             "tags": tags(network, f"{network.name}-logs"),
         }),
     ]

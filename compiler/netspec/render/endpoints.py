@@ -96,7 +96,8 @@ def _endpoint(network: Network, endpoint: Endpoint) -> Body:
 
 def endpoints(network: Network) -> Body:
     blocks = [(*names.split(names.endpoint(e)), _endpoint(network, e)) for e in network.endpoints]
-    data: Body = {names.CALLER_TYPE: {names.CALLER_NAME: {}}}
+    # The caller's account, for policies of a network that names none (policies.ACCOUNT refers to it).
+    data: Body = {} if network.account else {names.CALLER_TYPE: {names.CALLER_NAME: {}}}
     services = {e.key: {"service_name": literal(e.service_name), "service_type": e.service.endpoint_type.value}
                 for e in network.interface_endpoints}
     if services:
@@ -105,4 +106,4 @@ def endpoints(network: Network) -> Body:
         if zone_ids:
             # Only the network's own zones (a closed set that a new AWS zone cannot join).
             data[names.ZONES_TYPE] = {names.ZONES_NAME: {"filter": [{"name": "zone-id", "values": _zone_ids(zone_ids)}]}}
-    return {"data": data, "resource": resources(*blocks)}
+    return {**({"data": data} if data else {}), "resource": resources(*blocks)}

@@ -50,7 +50,8 @@ def flow_logs(network: Network) -> Body:
         (*names.split(names.FLOW_LOG_ROLE), {
             "name": literal(iam_role_name(network)),
             "description": "Lets VPC flow logs write to their log group",
-            "assume_role_policy": policies.to_json(policies.flow_logs_trust_policy(arn_prefix, network.region.name)),
+            "assume_role_policy": policies.to_json(policies.flow_logs_trust_policy(
+                arn_prefix, network.region.name, policies.deploying(network))),
             "tags": tags(network, iam_role_name(network)),
         }),
         (*names.split(names.FLOW_LOG_ROLE_POLICY), {

@@ -80,4 +80,14 @@ def versions(network: Network) -> Body:
 
 
 def provider(network: Network) -> Body:
-    return {"provider": {"aws": {"region": literal(network.region.name)}}}
+    """The aws provider: the network's region and, when it names its account, only that account.
+
+    `allowed_account_ids` makes the provider refuse to run with credentials of any other account,
+    before anything is read or changed (hashicorp/aws provider docs, index.html.markdown, "Argument
+    Reference": "List of allowed AWS account IDs to prevent you from mistakenly using an incorrect
+    one"; unchanged in the 6.0 upgrade guide). Proven against the emulator (tests/e2e/test_accounts.py).
+    """
+    settings: Body = {"region": literal(network.region.name)}
+    if network.account:
+        settings["allowed_account_ids"] = [network.account]
+    return {"provider": {"aws": settings}}

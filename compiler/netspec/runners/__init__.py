@@ -1,0 +1,1 @@
+"""Glue for the Terraform runners organisations run netspec's modules with (Atlantis, ...)."""
