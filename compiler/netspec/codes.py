@@ -140,6 +140,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("NS518", "spec changed since the module was compiled", "run `netspec compile` and commit out/, or pass --spec to audit against a given spec"),
     Code("NS519", "flow logs off by the spec", "flow_logs: false in the spec; turn them back on unless the team decided so", _W),
     Code("NS521", "resource outside the perimeter", "require aws:ResourceAccount or aws:ResourceOrgID (s3:ResourceAccount for a bucket's named owner) with the perimeter's values on every Allow statement"),
+    Code("NS522", "provider not limited to the spec's account", "set the aws provider's allowed_account_ids to exactly the spec's account (netspec compile writes it)"),
     Code("NS520", "audited without a spec", "generated modules carry a header naming their spec; for a plan or a hand-written module, pass --spec", _W),
 )}
 

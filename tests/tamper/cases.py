@@ -32,6 +32,9 @@ ACCOUNT_ONLY = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Pr
                 '"Resource": "*", "Condition": {"StringEquals": '
                 '{"aws:PrincipalAccount": "${data.aws_caller_identity.current.account_id}", '
                 '"aws:ResourceAccount": "${data.aws_caller_identity.current.account_id}"}}}]}')
+# ds-team for one account: its policies name 111122223333 as a literal, its provider allows only it.
+ACCOUNT_SPEC = ("netspec: 1\nname: ds-team\nregion: us-east-1\naccount: \"111122223333\"\ncidr: 10.2.0.0/16\n"
+                "azs: [us-east-1a, us-east-1b]\nservices: [s3, sts, logs]\nbuckets:\n  - {name: ds-data, access: read}\n")
 OPEN_POLICY = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}'
 
 
@@ -352,6 +355,13 @@ CASES: tuple[Case, ...] = (
           spec_after="netspec: 1\nname: ds-team\n# edited after compiling\n"),
     _case("spec-missing", {"NS517"}, spec_after=None),
     _case("headers-stripped", {"NS520"}, strip_headers=True),
+    # --- a spec that names its account: the provider runs there only, policies name it -------------
+    _case("provider-not-limited-to-the-spec-account", {"NS522"}, at=("NS522", "provider.tf.json", '"aws": {'),
+          spec_before=ACCOUNT_SPEC, delete=(("provider.tf.json", "provider.aws.allowed_account_ids"),)),
+    _case("provider-allows-another-account", {"NS522"}, spec_before=ACCOUNT_SPEC,
+          add={"provider_override.tf.json": '{"provider": {"aws": {"allowed_account_ids": ["999999999999"]}}}'}),
+    _case("policy-names-another-literal-account", {"NS514"}, spec_before=ACCOUNT_SPEC,
+          policy=(("sts", "set", "Statement.0.Condition.StringEquals.aws:PrincipalAccount", "999999999999"),)),
     _case("flow-logs-off-by-the-spec", {"NS519"}, at=("NS519", "vpc.tf.json", '"main": {', '"aws_vpc": {'),
           spec_before="netspec: 1\nname: ds-team\nregion: us-east-1\ncidr: 10.2.0.0/16\n"
                       "azs: [us-east-1a, us-east-1b]\nservices: [sts]\nflow_logs: false\n"),

@@ -15,10 +15,13 @@ cannot hide in both places at once.
 
 from __future__ import annotations
 
-from pathlib import Path
+import dataclasses
+import os
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from .. import suppress
+from ..accounts import AccountDefault, default_for
 from ..codes import code, exit_code
 from ..findings import ExitCode, Finding, Location, display_path, sort_findings
 from ..report import Summary, emit
@@ -40,8 +43,19 @@ def default_paths(spec: Expectation | None, out: Path = Path("out")) -> list[Pat
     return [out]
 
 
-def audit(modules: list[Module], spec: Expectation | None = None) -> list[Finding]:
-    """Every finding for `modules`: against `spec` when given, else against each module's own spec."""
+def with_default_account(spec: Expectation | None, defaults: tuple[AccountDefault, ...], root: Path) -> Expectation | None:
+    """The spec, with its folder's default account (netspec.toml) when it names none itself."""
+    if spec is None or spec.account or not defaults or not spec.source:
+        return spec
+    relative = PurePath(os.path.relpath(Path(spec.source).resolve(), root.resolve())).as_posix()
+    default = default_for(relative, defaults)
+    return dataclasses.replace(spec, account=default.id) if default else spec
+
+
+def audit(modules: list[Module], spec: Expectation | None = None, *, accounts: tuple[AccountDefault, ...] = (),
+          root: Path = Path(".")) -> list[Finding]:
+    """Every finding for `modules`: against `spec` when given, else against each module's own spec.
+    `accounts`: the configuration's folder defaults (relative to `root`), for specs that name no account."""
     index = SpecIndex()
     findings: list[Finding] = []
     for module in modules:
@@ -50,7 +64,7 @@ def audit(modules: list[Module], spec: Expectation | None = None) -> list[Findin
         if spec is None:
             expectation, problems = discover(module, index)
             findings.extend(problems)
-        findings.extend(run_checks(module, expectation))
+        findings.extend(run_checks(module, with_default_account(expectation, accounts, root)))
     return sort_findings(findings)
 
 
@@ -66,7 +80,8 @@ def run(paths: list[Path] | None, spec_path: Path | None, *, settings: "Settings
         except SpecError as exc:
             spec_findings.append(code("NS304").at(Location(display_path(spec_path)), str(exc)))
     modules = load_paths(paths or default_paths(spec, settings.out))
-    findings = suppress.apply(spec_findings + audit(modules, spec), settings.suppressions,
+    found = audit(modules, spec, accounts=settings.accounts, root=settings.root)
+    findings = suppress.apply(spec_findings + found, settings.suppressions,
                               root=settings.root, today=settings.today)
     findings = sort_findings(findings + suppress.expired(settings.suppressions, settings.today))
     emit(findings, Summary(len(modules), "module(s) audited"), fmt=settings.format,

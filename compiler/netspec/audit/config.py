@@ -191,6 +191,7 @@ def load_config(label: str, files: list[Path], documents: dict[Path, tuple[str, 
     ordered = [p for p in files if not is_override(p)] + sorted((p for p in files if is_override(p)),
                                                                 key=lambda p: p.name)
     by_address: dict[tuple[str, str], Resource] = {}
+    providers: dict[str, Resource] = {}
     calls: dict[str, Location] = {}
     headers: list[Header] = []
     findings: list[Finding] = []
@@ -215,8 +216,16 @@ def load_config(label: str, files: list[Path], documents: dict[Path, tuple[str, 
             if override and earlier is not None:
                 values = _merge(earlier.values, values)
             by_address[(type_, name)] = Resource(type_, name, values, Location(display_path(path), line))
+        for (name,), raw in _labelled(document.get("provider"), 1):
+            values = decide_all({k: v for k, v in raw.items() if k != "//"})
+            key = f"{name}.{values['alias']}" if isinstance(values.get("alias"), str) else name
+            line = locate_json(text, ("provider", name)) if json_form else locate_hcl(text, (name,), "provider")
+            if override and key in providers:
+                values = _merge(providers[key].values, values)
+            providers[key] = Resource("provider", key, values, Location(display_path(path), line))
         for (name,), _ in _labelled(document.get("module"), 1):
             line = locate_json(text, ("module", name)) if json_form else locate_hcl(text, (name,), "module")
             calls.setdefault(name, Location(display_path(path), line))
     live = tuple(r for r in by_address.values() if _is_created(r.values))
-    return Module(label, live, tuple(findings), headers=tuple(headers), calls=tuple(sorted(calls.items())))
+    return Module(label, live, tuple(findings), headers=tuple(headers), calls=tuple(sorted(calls.items())),
+                  providers=tuple(providers.values()))

@@ -78,6 +78,9 @@ class Module:
     calls: tuple[tuple[str, Location], ...] = ()  # `module` blocks: configuration the audit does not read
     accounts: frozenset[str] = frozenset()  # plan: the deploying account(s) the plan shows
     planned: bool = False
+    # Provider configurations, as resources of type "provider" named after the provider (and alias):
+    # "aws", "aws.east". A plan's are its configuration's constant values.
+    providers: tuple[Resource, ...] = ()
 
     @cached_property
     def _by_key(self) -> dict[tuple[str, str], Resource]:

@@ -57,7 +57,20 @@ def plan_module(document: dict[str, Any], label: str) -> Module:
         refs = config.get((_strip_indices(module_path), type_, name), {})
         resources.append(Resource(type_, name, values, where, module=module_path, planned=True,
                                   unknown=unknown.get(address, frozenset()), plan_refs=refs))
-    return Module(label, tuple(resources), accounts=_accounts(document), planned=True)
+    return Module(label, tuple(resources), accounts=_accounts(document), planned=True,
+                  providers=_providers(document.get("configuration"), where))
+
+
+def _providers(configuration: Any, where: Location) -> tuple[Resource, ...]:
+    """The plan's provider configurations: each argument whose expression is a constant."""
+    found = []
+    for key, config in _dict(_dict(configuration).get("provider_config")).items():
+        if not isinstance(config, dict):
+            continue
+        values = {str(k): v["constant_value"] for k, v in _dict(config.get("expressions")).items()
+                  if isinstance(v, dict) and "constant_value" in v}
+        found.append(Resource("provider", str(key), values, where, planned=True))
+    return tuple(found)
 
 
 def _dict(value: Any) -> dict[str, Any]:

@@ -11,7 +11,10 @@ compiler would refuse has no module to audit anyway):
 * `buckets`: names as written, a trailing `*` included;
 * `flow_logs`: `false`, or `{retention_days: N}`; absent or `true` is the default;
 * `perimeter`: `{org_id: o-..., accounts: [...]}`, the identities endpoint policies may
-  admit besides the deploying account.
+  admit besides the deploying account;
+* `account`: the account the network is for (or its folder's default in netspec.toml, which
+  the audit applies from the configuration): the deploying account, written as a literal, and
+  the only one the provider may run with.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ class Expectation:
     perimeter_accounts: frozenset[str] = frozenset()  # besides the deploying account
     bucket_accounts: frozenset[str] = frozenset()  # owners the spec names for its buckets (`account:`)
     perimeter_orgs: frozenset[str] = frozenset()
+    account: str | None = None  # the account the network is for (its spec's, or its folder's default)
     source: str = ""  # the spec file, for messages
 
     @property
@@ -144,7 +148,7 @@ def expectation_from(document: Any, source: str = "") -> Expectation:
         workloads=tuple(_strings(document.get("workloads") or [])), flow_logs=flow is not False,
         retention_days=retention if type(retention) is int else DEFAULT_RETENTION_DAYS,
         perimeter_accounts=frozenset(accounts), perimeter_orgs=frozenset(_strings(perimeter.get("org_id"))),
-        bucket_accounts=frozenset(a for a in owners if a), source=source)
+        bucket_accounts=frozenset(a for a in owners if a), account=_account(document.get("account")), source=source)
 
 
 def parse_expectation(raw: bytes, source: str) -> Expectation:

@@ -51,8 +51,11 @@ _LABELS = {"terraform": 0, "locals": 0, "provider": 1, "variable": 1, "output": 
            "resource": 2, "data": 2}
 # Objects that are nested blocks (not attribute values), by enclosing block type. A JSON list of
 # objects there is that many blocks (`precondition`).
-_NESTED_BLOCKS = {"terraform": frozenset({"required_providers"}), "resource": frozenset({"lifecycle"}),
-                  "lifecycle": frozenset({"precondition"})}
+_NESTED_BLOCKS = {"terraform": frozenset({"required_providers", "cloud"}), "resource": frozenset({"lifecycle"}),
+                  "lifecycle": frozenset({"precondition"}), "cloud": frozenset({"workspaces"})}
+# Nested blocks with a label, by enclosing block type: JSON nests one object level per label
+# (`"backend": {"s3": {...}}` is `backend "s3" {...}`).
+_LABELLED_BLOCKS = {"terraform": frozenset({"backend"})}
 # Nested blocks that only a resource type has (its schema says so; JSON cannot): a JSON list of
 # objects there is that many blocks. aws_default_security_group's `ingress = []` is, by contrast,
 # an attribute ("attributes as blocks"), and stays one.
@@ -145,6 +148,9 @@ def _block_body(kind: str, body: Any, comments: list[str], expressions: list[str
     for name, value in body.items():
         if name == COMMENT_KEY:
             comments.append(str(value))
+        elif name in _LABELLED_BLOCKS.get(kind, ()):
+            blocks[_checked_name(name)] = [{_quoted(_checked_label(label)): _block_body(name, inner, comments, expressions)}
+                                           for label, inner in value.items()]
         elif name in _NESTED_BLOCKS.get(kind, ()) or name in _NESTED_BY_TYPE.get(rtype, ()):
             bodies = value if isinstance(value, list) else [value]
             blocks[_checked_name(name)] = [_block_body(name, b, comments, expressions) for b in bodies]

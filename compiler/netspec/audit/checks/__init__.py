@@ -14,6 +14,7 @@ from typing import Callable, Iterable
 from ...findings import Finding
 from ..model import Module
 from ..spec import Expectation
+from .accounts import check_account
 from .endpoints import check_endpoint_policies_present, check_endpoint_services
 from .evaluable import check_evaluable
 from .flow_logs import check_flow_log_retention, check_flow_log_traffic, check_flow_logs, check_flow_logs_off
@@ -45,6 +46,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("NS516", check_flow_log_retention),
     ("NS519", check_flow_logs_off),
     ("NS521", check_resource_perimeter),
+    ("NS522", check_account),
 )
 
 

@@ -9,8 +9,9 @@ same shape as `check_principal_perimeter`.
 The perimeter is the deploying account, plus the spec's `perimeter` (`accounts`,
 `org_id`). In a configuration the deploying account is the reference
 `${data.aws_caller_identity.<name>.account_id}`; in a plan it is the account id of the
-aws_caller_identity data source the plan read. Any other value, a literal account
-included, is outside.
+aws_caller_identity data source the plan read. When the spec names its `account`, that
+literal is the deploying account too (the provider may run with no other: NS522). Any other
+value, a literal account included, is outside.
 """
 
 from __future__ import annotations
@@ -42,15 +43,18 @@ class Perimeter:
     deploying: frozenset[str]  # plan: the account id(s) aws_caller_identity returned
     accounts: frozenset[str]  # the spec's perimeter accounts
     orgs: frozenset[str]
+    named: str | None = None  # the account the spec is for: the deploying account, as a literal
 
     def has_account(self, value: str) -> bool:
-        if value in self.accounts or (self.planned and value in self.deploying):
+        if value in self.accounts or value == self.named or (self.planned and value in self.deploying):
             return True
         return not self.planned and bool(_CALLER_ACCOUNT.fullmatch(value))
 
     def describe(self) -> str:
         deploying = "the deploying account"
-        if self.planned:
+        if self.named:
+            deploying += f" {self.named}"
+        elif self.planned:
             deploying += f" {', '.join(sorted(self.deploying))}" if self.deploying else \
                 " (the plan shows no aws_caller_identity)"
         parts = [deploying]
@@ -61,7 +65,7 @@ class Perimeter:
 
 def perimeter(module: Module, spec: Expectation | None) -> Perimeter:
     return Perimeter(module.planned, module.accounts, spec.perimeter_accounts if spec else frozenset(),
-                     spec.perimeter_orgs if spec else frozenset())
+                     spec.perimeter_orgs if spec else frozenset(), spec.account if spec else None)
 
 
 def _arn_account(value: str) -> str:
@@ -141,7 +145,8 @@ def check_s3_policy_scope(module: Module, spec: Expectation | None) -> Iterator[
 def check_s3_buckets_match_spec(module: Module, spec: Expectation | None) -> Iterator[Finding]:
     if spec is None:
         return
-    allowed = spec.allowed_s3_resources(module.accounts if module.planned else (CALLER_ACCOUNT,))
+    deploying = set(module.accounts if module.planned else (CALLER_ACCOUNT,)) | ({spec.account} if spec.account else set())
+    allowed = spec.allowed_s3_resources(sorted(deploying))
     for holder, endpoint in policy_holders(module):
         if not is_s3(module, endpoint):
             continue
