@@ -109,6 +109,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("NS311", "lock file entries conflict", "two branches allocated the same block: delete one of the lines (that network gets a new block, which replaces its VPC) and run `netspec compile`"),
     Code("NS312", "lock file out of date", "run `netspec compile` and commit netspec.lock"),
     Code("NS313", "lock entry outside its pool", "restore the pool's block in netspec.toml, or delete the line to give the network a new block (which replaces its VPC)"),
+    Code("NS314", "runner configuration out of date", "run `netspec atlantis --write` and commit atlantis.yaml"),
     Code("NS301", "endpoint policy too long", "AWS limits endpoint policies to 20,480 characters; list fewer buckets or use a prefix wildcard"),
     # --- configuration (netspec.toml, [tool.netspec]) and suppressions ----
     Code("NS400", "configuration file unreadable", "save netspec.toml as UTF-8 text netspec may read"),

@@ -12,8 +12,10 @@ import enum
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, fields
+from decimal import Decimal
 from typing import Callable, Mapping
 
+from . import cost
 from .model import Access, Network
 
 
@@ -56,11 +58,42 @@ class Change:
 
 
 @dataclass(frozen=True)
+class CostChange:
+    """The fixed monthly cost of the network's endpoints before and after (None: absent, or no price)."""
+
+    before: Decimal | None
+    after: Decimal | None
+    notes: tuple[str, ...] = ()  # "no confirmed price for REGION"
+
+    @classmethod
+    def of(cls, before: Network | None, after: Network | None) -> "CostChange":
+        costs = [cost.monthly_cost(n) if n is not None else None for n in (before, after)]
+        notes = tuple(dict.fromkeys(c.note for c in costs if c is not None and c.note))
+        amounts = [(c.monthly if c is not None else Decimal("0")) for c in costs]
+        return cls(amounts[0], amounts[1], notes)
+
+    @property
+    def delta(self) -> Decimal | None:
+        return None if self.before is None or self.after is None else self.after - self.before
+
+    def as_dict(self) -> dict[str, object]:
+        return {"currency": cost.CURRENCY, "before": cost.money_value(self.before),
+                "after": cost.money_value(self.after), "delta": cost.money_value(self.delta), "notes": list(self.notes)}
+
+    def line(self) -> str:
+        text = f"{cost.money(self.before)} → {cost.money(self.after)}"
+        if self.delta is not None:
+            text += f" ({cost.money(self.delta, sign=True)})"
+        return text + "".join(f"; {n}" for n in self.notes)
+
+
+@dataclass(frozen=True)
 class SpecDiff:
     label: str  # how the spec is shown: its path, or its name
     name: str  # the network's name (the new one when both sides exist)
     status: Status
     changes: tuple[Change, ...]
+    cost: CostChange = CostChange(Decimal("0"), Decimal("0"))
 
     @property
     def review(self) -> tuple[Change, ...]:
@@ -79,7 +112,7 @@ class SpecDiff:
     def as_dict(self) -> dict[str, object]:
         return {"label": self.label, "name": self.name, "status": self.status.value,
                 "summary": self.summary(), "needs_review": len(self.review),
-                "changes": [c.as_dict() for c in self.changes]}
+                "changes": [c.as_dict() for c in self.changes], "cost": self.cost.as_dict()}
 
 
 # --- classifying ------------------------------------------------------------------------
@@ -205,6 +238,13 @@ def _replaces_vpc(verb: str, subject: str, before: str | None, after: str | None
     return Effect(destructive=True, reason=f"{subject} {before} -> {after} replaces the whole VPC and everything in it")
 
 
+def _moves_account(verb: str, subject: str, before: str | None, after: str | None) -> Effect:
+    if verb == "added":
+        return Effect(reason=f"the provider now runs in account {after} only")
+    return Effect(destructive=True, reason=f"the network moves from account {before or 'any'} to {after or 'any'}: "
+                                           "applied there it is a new network, and the old one stays until destroyed")
+
+
 def _renamed(verb: str, subject: str, before: str | None, after: str | None) -> Effect:
     return Effect(destructive=True, reason=f"the module moves from out/{before}/ to out/{after}/: applied there it is "
                                             f"a new network, and the old one stays until destroyed")
@@ -269,6 +309,7 @@ def _workloads(n: Network) -> Mapping[str, str]:
 # Order here is the order of a report: what replaces the VPC first, then what it reaches.
 FACETS: tuple[Facet, ...] = (
     Facet("name", _single("name", lambda n: n.name), _renamed, verbs=("added", "removed", "renamed")),
+    Facet("account", lambda n: {"account": n.account} if n.account else {}, _moves_account),
     Facet("region", _single("region", lambda n: n.region.name), _replaces_vpc),
     Facet("cidr", _single("cidr", lambda n: str(n.cidr)), _replaces_vpc),
     Facet("zone", lambda n: {s.zone: str(s.cidr) for s in n.subnets}, _zone),
@@ -287,11 +328,12 @@ FACETS: tuple[Facet, ...] = (
 )
 
 # Facets that describe the VPC as a whole: meaningless when a whole spec appears or goes.
-_WHOLE = frozenset({"name", "region", "cidr"})
+_WHOLE = frozenset({"name", "account", "region", "cidr"})
 
 KIND_TITLES: Mapping[str, str] = {
     "network.added": "network added", "network.removed": "network removed",
-    "name.renamed": "renamed", "region.changed": "region changed", "cidr.changed": "VPC CIDR changed",
+    "name.renamed": "renamed", "region.changed": "region changed",
+    "account.added": "account pinned", "account.removed": "account unpinned", "account.changed": "account changed", "cidr.changed": "VPC CIDR changed",
     "zone.added": "zone added", "zone.removed": "zone removed", "zone.changed": "subnet CIDR changed",
     "workload.added": "workload added", "workload.removed": "workload removed", "workload.changed": "workload changed",
     "service.added": "service added", "service.removed": "service removed", "service.changed": "service changed",
@@ -338,7 +380,7 @@ def diff_networks(before: Network | None, after: Network | None, label: str | No
         gone = Change("network.removed", before.name, f"{before.cidr} in {before.region.name}", None,
                       narrows=True, destructive=True, reason="the spec is gone: its VPC and everything in it "
                                                              "are destroyed when its module is")
-        return SpecDiff(label, name, Status.REMOVED, (gone,))
+        return SpecDiff(label, name, Status.REMOVED, (gone,), CostChange.of(before, None))
     changes: list[Change] = []
     if before is None:
         changes.append(Change("network.added", after.name, None, f"{after.cidr} in {after.region.name}"))
@@ -351,7 +393,7 @@ def diff_networks(before: Network | None, after: Network | None, label: str | No
         changes.append(Change("flow_logs.off", "flow_logs", None, "off", widens=True,
                               reason="the new VPC records no traffic (flow_logs: false)"))
     status = Status.ADDED if before is None else Status.CHANGED if changes else Status.UNCHANGED
-    return SpecDiff(label, name, status, tuple(changes))
+    return SpecDiff(label, name, status, tuple(changes), CostChange.of(before, after))
 
 
 # --- rendering --------------------------------------------------------------------------
@@ -382,6 +424,9 @@ class MarkdownDiff:
         lines = [f"## netspec diff against {_code(report.base)}", "",
                  f"{len(changed)} of {len(report.specs)} spec(s) change the network"
                  + (f"; **{review} change(s) need review**." if review else "; nothing needs review."), ""]
+        total = total_cost(report)
+        if total.before != total.after or total.notes:
+            lines += [f"Monthly endpoint cost, fixed (before traffic): {total.line()}", ""]
         if report.failed:
             lines += ["**⚠ does not compile, not compared:** " + ", ".join(_code(f) for f in report.failed)
                       + " (findings on stderr)", ""]
@@ -393,8 +438,10 @@ class MarkdownDiff:
         return "\n".join(lines).rstrip("\n") + "\n"
 
     def _spec(self, d: SpecDiff) -> list[str]:
-        lines = [f"### {_code(d.name)} ({d.status.value}, {_code(d.label)})", "", d.summary(), "",
-                 "| change | subject | before | after | effect |", "| --- | --- | --- | --- | --- |"]
+        lines = [f"### {_code(d.name)} ({d.status.value}, {_code(d.label)})", "", d.summary(), ""]
+        if d.cost.before != d.cost.after or d.cost.notes:
+            lines += [f"Monthly endpoint cost: {d.cost.line()}", ""]
+        lines += ["| change | subject | before | after | effect |", "| --- | --- | --- | --- | --- |"]
         for c in d.changes:
             effect = c.effect.replace("widens", "**widens**").replace("destructive", "**destructive**")
             lines.append(f"| {KIND_TITLES.get(c.kind, c.kind)} | {_code(c.subject)} | {_code(c.before)} "
@@ -412,8 +459,16 @@ class JsonDiff:
 
     def render(self, report: DiffReport) -> str:
         document = {"base": report.base, "specs": [d.as_dict() for d in report.specs], "failed": list(report.failed),
-                    "needs_review": sum(len(d.review) for d in report.specs)}
+                    "needs_review": sum(len(d.review) for d in report.specs), "cost": total_cost(report).as_dict()}
         return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def total_cost(report: DiffReport) -> CostChange:
+    """The cost change of the whole pull request; unknown when a side of some spec has no price."""
+    changes = [d.cost for d in report.specs]
+    before = None if any(c.before is None for c in changes) else sum((c.before for c in changes), Decimal("0"))
+    after = None if any(c.after is None for c in changes) else sum((c.after for c in changes), Decimal("0"))
+    return CostChange(before, after, tuple(dict.fromkeys(n for c in changes for n in c.notes)))
 
 
 RENDERERS = {DiffFormat.MARKDOWN: MarkdownDiff(), DiffFormat.JSON: JsonDiff()}

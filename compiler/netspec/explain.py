@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import workloads
+from . import cost, workloads
 from .model import Network, Reason
 from .render.security_groups import rules_for
 
@@ -53,11 +53,13 @@ def explain(network: Network) -> dict[str, Any]:
                                         "source": need.source})
     return {
         "network": {"name": network.name, "region": network.region.name, "cidr": str(network.cidr),
-                    "zones": [s.zone for s in network.subnets]},
+                    "zones": [s.zone for s in network.subnets], "account": network.account, "pool": network.pool,
+                    "state": network.backend.describe() if network.backend else None},
         "workloads": [{"workload": k, "summary": workloads.PROFILES[k].summary,
                        "includes": list(workloads.PROFILES[k].includes), "source": workloads.PROFILES[k].source}
                       for k in network.workloads],
         "services": services, "buckets": buckets, "rules": rules, "suggestions": suggestions,
+        "cost": cost.monthly_cost(network).as_dict(),
     }
 
 
@@ -74,9 +76,28 @@ def _why(reasons: list[dict[str, str]]) -> list[str]:
     return lines
 
 
+def _cost_lines(data: dict[str, Any]) -> list[str]:
+    c = data["cost"]
+    total = f"${c['monthly']:,.2f}" if c["monthly"] is not None else c["note"]
+    lines = [f"Monthly endpoint cost, fixed (before any traffic): {total}"]
+    if c["price_per_endpoint_zone_hour"] is not None:
+        lines.append(f"  {c['endpoint_zone_hours']:,} interface endpoint-zone-hours x "
+                     f"${c['price_per_endpoint_zone_hour']} (price of {c['price_as_of']}: {c['price_source']})")
+    for e in c["endpoints"]:
+        if e["type"] == "Gateway":
+            lines.append(f"  {e['service']}: gateway endpoint, free")
+        else:
+            amount = f"${e['monthly']:,.2f}" if e["monthly"] is not None else "unknown"
+            lines.append(f"  {e['service']}: {e['zones']} zone(s) x {c['hours_per_month']} h = {amount}")
+    lines += [f"  not estimated: {item}" for item in c["not_estimated"]]
+    return lines
+
+
 def to_text(data: dict[str, Any]) -> str:
     net = data["network"]
-    lines = [f"{net['name']}: {net['cidr']} in {net['region']}, zones {', '.join(net['zones'])}", ""]
+    where = f" (account {net['account']})" if net.get("account") else ""
+    pool = f" from pool {net['pool']}" if net.get("pool") else ""
+    lines = [f"{net['name']}: {net['cidr']}{pool} in {net['region']}{where}, zones {', '.join(net['zones'])}", ""]
     if data["workloads"]:
         lines.append("Workloads:")
         for w in data["workloads"]:
@@ -111,4 +132,5 @@ def to_text(data: dict[str, Any]) -> str:
         for s in data["suggestions"]:
             lines.append(f"  {s['service']} ({s['workload']}): {s['why']}")
             lines.append(f"      {s['source']}")
+    lines += [""] + _cost_lines(data)
     return "\n".join(lines) + "\n"

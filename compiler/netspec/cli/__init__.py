@@ -13,6 +13,7 @@ import typer
 
 from .. import DISTRIBUTION
 from ..findings import ExitCode, tidy
+from .atlantis import atlantis_command
 from .audit import audit_command
 from .common import UsageError
 from .compile import compile_command, validate_command
@@ -20,6 +21,7 @@ from .diff import diff_command
 from .explain import explain_command
 from .graph import graph_command
 from .init import init_command
+from .inventory import inventory_command
 from .reference import rules_command, rules_markdown, schema_command, services_command
 
 app = typer.Typer(
@@ -52,6 +54,8 @@ COMMANDS = (
     ("explain", explain_command),
     ("diff", diff_command),
     ("graph", graph_command),
+    ("inventory", inventory_command),
+    ("atlantis", atlantis_command),
 )
 for _name, _command in COMMANDS:
     app.command(_name)(_command)

@@ -161,6 +161,14 @@ def compile_paths(paths: list[Path], *, settings: config.Settings, options: Rend
     return Run([_suppressed(r, settings) for r in check_across(results)], decided, decided.findings)
 
 
+def compile_spec(spec: Path, settings: config.Settings) -> Result:
+    """One spec named on the command line (explain, graph), compiled in its repository: its pool's
+    block, its folder's account and the state backend, as `netspec compile` would decide them."""
+    if not spec.is_file():
+        raise UsageError(f"{spec}: no such file")
+    return compile_paths([spec], settings=settings).results[0]
+
+
 def _suppressed(result: Result, settings: config.Settings) -> Result:
     """A spec's findings with its inline and the configuration's suppressions applied."""
     inline: list = []

@@ -9,23 +9,46 @@ from typing import Optional
 
 import typer
 
+from .. import config
 from .. import diff as specdiff
-from .. import gitrev
+from .. import gitrev, lockfile
 from ..findings import ExitCode, display_path
-from ..loader import MAX_SPEC_BYTES
+from ..loader import MAX_SPEC_BYTES, load_bytes
+from ..lockfile import Lock
 from ..model import Network
-from ..pipeline import Result, compile_bytes
+from ..pipeline import Result, compile_loaded
 from .common import SPEC_SUFFIXES, ConfigOpt, UsageError, find_specs, print_findings, read_spec, settings_for
+from .repository import Source, plan
 
 
-def _compile_side(raw: bytes | None, path: str, failed: list[Result]) -> Network | None:
-    """The model of one side of a diff; a side that does not compile is kept for its findings."""
-    if raw is None:
-        return None
-    result = compile_bytes(raw, path)
-    if not result.ok:
-        failed.append(result)
-    return result.network if result.ok else None
+def _side(pairs: list["_Pair"], old: bool, settings: config.Settings, lock: Lock | None,
+          failed: list[Result]) -> dict[str, Network | None]:
+    """The models of one side of every pair, each compiled in its repository (its pool's block as
+    `lock` records it, its folder's account); a side that does not compile is kept for its findings."""
+    sources = []
+    for pair in pairs:
+        raw, path = (pair.old_raw, pair.old_path) if old else (pair.new_raw, pair.new_path)
+        if raw is not None:
+            sources.append((pair.label, Source(path, pair.file, *load_bytes(raw, path))))
+    decided = plan([s for _, s in sources], settings, complete=False, lock=lock)
+    models: dict[str, Network | None] = {}
+    for label, source in sources:
+        result = compile_loaded(source.doc, source.findings, source.path, context=decided.contexts[source.path])
+        if not result.ok:
+            failed.append(result)
+        models[label] = result.network if result.ok else None
+    return models
+
+
+def _base_lock(settings: config.Settings, top: Path, commit: str) -> Lock:
+    """netspec.lock as it was at the base: the blocks the old side's pool specs had."""
+    try:
+        relative = settings.lock_file.resolve().relative_to(top).as_posix()
+    except ValueError:
+        return Lock(lockfile.FILE_NAME)
+    raw = gitrev.show(commit, relative, lockfile.MAX_BYTES)
+    shown = f"{commit[:12]}:{relative}"
+    return lockfile.parse(raw.decode("utf-8", "replace"), shown) if raw is not None else Lock(shown)
 
 
 @dataclass(frozen=True)
@@ -37,10 +60,11 @@ class _Pair:
     old_raw: bytes | None
     new_path: str
     new_raw: bytes | None
+    file: Path | None = None  # the spec's path in the working tree (its folder decides its default account)
 
 
 def _file_pairs(old: Path, new: Path) -> list[_Pair]:
-    return [_Pair(display_path(new), display_path(old), read_spec(old), display_path(new), read_spec(new))]
+    return [_Pair(display_path(new), display_path(old), read_spec(old), display_path(new), read_spec(new), new)]
 
 
 def _ref_pairs(top: Path, paths: list[Path], commit: str, ref: str) -> list[_Pair]:
@@ -60,11 +84,12 @@ def _ref_pairs(top: Path, paths: list[Path], commit: str, ref: str) -> list[_Pai
             raise UsageError(f"{spec}: not inside the git repository at {top}") from None
         old = moves.renamed.get(rel, rel)  # a moved spec is compared with where it came from
         shown = display_path(spec)
-        pairs.append(_Pair(shown, f"{ref}:{old}", gitrev.show(commit, old, MAX_SPEC_BYTES), shown, read_spec(spec)))
+        pairs.append(_Pair(shown, f"{ref}:{old}", gitrev.show(commit, old, MAX_SPEC_BYTES), shown, read_spec(spec),
+                           spec))
     for rel in moves.deleted:
         if PurePosixPath(rel).suffix in SPEC_SUFFIXES:
             shown = display_path(top / rel)
-            pairs.append(_Pair(shown, f"{ref}:{rel}", gitrev.show(commit, rel, MAX_SPEC_BYTES), shown, None))
+            pairs.append(_Pair(shown, f"{ref}:{rel}", gitrev.show(commit, rel, MAX_SPEC_BYTES), shown, None, top / rel))
     return sorted(pairs, key=lambda p: p.label)
 
 
@@ -94,6 +119,8 @@ def diff_command(
       netspec diff specs/ds-team.yaml --base origin/main --format json
     """
     given = paths or []
+    settings = settings_for(config_file=config_file)
+    base_lock: Lock | None = None  # two files: both sides with the working tree's netspec.lock
     try:
         if base is None and len(given) == 2 and not any(p.is_dir() for p in given):
             base_label, pairs = display_path(given[0]), _file_pairs(*given)
@@ -104,15 +131,17 @@ def diff_command(
             else:
                 branch, commit = gitrev.merge_base()
                 base_label = f"{branch} (merge base {commit[:12]})"
-            specs = given or list(settings_for(config_file=config_file).specs)  # the configured specs, else specs/
+            specs = given or list(settings.specs)  # the configured specs, else specs/
             pairs = _ref_pairs(top, specs, commit, base or commit[:12])
+            base_lock = _base_lock(settings, top.resolve(), commit)
     except gitrev.GitError as exc:
         raise UsageError(str(exc)) from None
     failed: list[Result] = []
     diffs, not_compared = [], []
+    olds = _side(pairs, True, settings, base_lock, failed)
+    news = _side(pairs, False, settings, None, failed)
     for pair in pairs:
-        before = _compile_side(pair.old_raw, pair.old_path, failed)
-        after = _compile_side(pair.new_raw, pair.new_path, failed)
+        before, after = olds.get(pair.label), news.get(pair.label)
         if (pair.old_raw is None or before) and (pair.new_raw is None or after):
             diffs.append(specdiff.diff_networks(before, after, pair.label))
         else:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
+from typing import Optional
 
 import typer
 
-from ..findings import ExitCode, display_path
-from ..pipeline import compile_bytes
-from .common import print_findings, read_spec
+from ..findings import ExitCode
+from .common import ConfigOpt, compile_spec, print_findings, settings_for
 
 
 class ExplainFormat(str, enum.Enum):
@@ -21,12 +21,15 @@ class ExplainFormat(str, enum.Enum):
 def explain_command(
     spec: Path = typer.Argument(..., help="The spec to explain."),
     fmt: ExplainFormat = typer.Option(ExplainFormat.TEXT, "--format", "-f", help="Output format."),
+    config_file: Optional[Path] = ConfigOpt,
 ) -> None:
     """List every endpoint, S3 bucket and security-group rule the spec's network gets, and why.
 
     Each item names what asked for it (the spec, a workload, a service, or netspec) with the
     reason and the AWS page it comes from; services a workload needs only in some cases are
-    listed as suggestions, never added. Exit 1 (with its findings) when the spec does not compile.
+    listed as suggestions, never added; and the fixed monthly cost of the endpoints (interface
+    endpoints x zones x hours, at the region's price; gateway endpoints are free). Exit 1 (with
+    its findings) when the spec does not compile.
 
     Examples:
 
@@ -36,7 +39,7 @@ def explain_command(
     """
     from ..explain import explain, to_json, to_text  # imported here: only this command needs it
 
-    result = compile_bytes(read_spec(spec), display_path(spec))
+    result = compile_spec(spec, settings_for(config_file=config_file))
     if not result.ok or result.network is None:
         print_findings([result])
         raise typer.Exit(ExitCode.FINDINGS)

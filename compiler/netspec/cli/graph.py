@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Optional
 
 import typer
 
 from .. import graph
-from ..findings import ExitCode, display_path
-from ..pipeline import compile_bytes
-from .common import print_findings, read_spec
+from ..findings import ExitCode
+from .common import ConfigOpt, compile_spec, print_findings, settings_for
 
 
 def graph_command(
     spec: Path = typer.Argument(..., help="The spec to draw."),
     markdown: bool = typer.Option(False, "--markdown", help="Wrap the diagram in a ```mermaid fence."),
+    config_file: Optional[Path] = ConfigOpt,
 ) -> None:
     """Draw a spec's network as a Mermaid flowchart: zones, security groups, endpoints, buckets.
 
@@ -27,7 +28,7 @@ def graph_command(
 
       netspec graph specs/ds-team.yaml --markdown >> README.md
     """
-    result = compile_bytes(read_spec(spec), display_path(spec))
+    result = compile_spec(spec, settings_for(config_file=config_file))
     if not result.ok or result.network is None:
         print_findings([result])
         raise typer.Exit(ExitCode.FINDINGS)

@@ -86,13 +86,15 @@ def _needs_new_block(claims: list[pools.Claim], lock: Lock) -> bool:
     return any(c.pool is not None and (c.name, c.pool, c.size) not in recorded for c in claims)
 
 
-def plan(sources: list[Source], settings: config.Settings, *, complete: bool, release: bool = False) -> Plan:
+def plan(sources: list[Source], settings: config.Settings, *, complete: bool, release: bool = False,
+         lock: Lock | None = None) -> Plan:
     """Each source's context: its pool block (allocated, or as the lock records it), its folder's
-    default account and the state backend. `complete`: the run reads every configured spec."""
+    default account and the state backend. `complete`: the run reads every configured spec.
+    `lock`: the lock to decide with (`netspec diff` passes the base's); default netspec.lock."""
     relative = {s.path: relative_spec(s, settings) for s in sources}
     defaults = {s.path: accounts.default_for(relative[s.path] if s.file else None, settings.accounts)
                 for s in sources}
-    lock = read_lock(settings)
+    lock = lock if lock is not None else read_lock(settings)
     allocation = None
     if settings.pools or lock.exists or any(pools.wants_pool(s.doc) for s in sources):
         claims = [pools.claim(s.doc, s.path, relative[s.path]) for s in sources]
