@@ -113,7 +113,7 @@ def to_markdown(data: dict[str, Any]) -> str:
                             or b["owner"].isdigit())
         aws_owned = sum(1 for b in n["buckets"] if b["owner"] in ("aws", "account"))
         if aws_owned:
-            buckets += f"{'; ' if buckets else ''}{aws_owned} a workload needs"
+            buckets += f"{'; ' if buckets else ''}{aws_owned} more a workload needs (AWS-owned or the account's)"
         warnings = ", ".join(sorted({w["code"] for w in n["warnings"]})) or "none"
         if n["suppressed"]:
             warnings += f" ({n['suppressed']} accepted)"
