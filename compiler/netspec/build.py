@@ -11,8 +11,8 @@ from . import catalog, dns, policies, regions
 from .accounts import spec_account
 from .context import NO_CONTEXT, SpecContext
 from .loader import Document
-from .model import (Access, Bucket, Endpoint, Firewall, FlowLogs, GroupTraffic, ImpliedBucket, Logging, Network,
-                    Perimeter, Source, Subnet)
+from .model import (Access, Bucket, Endpoint, Firewall, FlowLogs, GroupTraffic, ImpliedBucket, Ipam, Logging,
+                    Network, Perimeter, Source, Subnet)
 from .rules import SpecView
 
 DEFAULT_RETENTION_DAYS = 365
@@ -50,7 +50,9 @@ def build_network(doc: Document, context: SpecContext = NO_CONTEXT) -> Network:
     data = doc.data
     region, wanted = view.region, view.requirements
     assert region is not None and view.vpc is not None and wanted is not None, "build_network needs a checked spec"
-    subnets = tuple(Subnet(zone=z, cidr=view.subnets[z], is_zone_id=regions.is_zone_id(z)) for z in view.zones)
+    ipam = Ipam(*view.ipam) if view.ipam else None
+    subnets = tuple(Subnet(zone=z, cidr=view.subnets[z], is_zone_id=regions.is_zone_id(z), relative=ipam is not None)
+                    for z in view.zones)
     endpoints = tuple(Endpoint(service=s, service_name=catalog.endpoint_service_name(s, region),
                                zones=zones if zones is not None else tuple(view.zones), reasons=reasons)
                       for s, reasons, zones in wanted.services)
@@ -70,7 +72,7 @@ def build_network(doc: Document, context: SpecContext = NO_CONTEXT) -> Network:
         perimeter=_perimeter(data.get("perimeter") or {}, deploying), logging=logging,
         firewall=_firewall(data, region, [e.service.key for e in endpoints]),
         bucket_policy_exceptions=tuple((data.get("bucket_policy") or {}).get("exceptions") or ()),
-        account=account, pool=context.pool,
+        account=account, pool=context.pool, ipam=ipam,
         backend=context.backend.fill(name=data["name"], region=region.name, account=account) if context.backend else None,
     )
     # Policies read the whole network (buckets, perimeter), so they are added once it exists.

@@ -97,6 +97,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("NS263", "block outside the region's pools", "write a block inside one of the region's pools, or ask one for a block: cidr: {pool: NAME, size: N}"),
     Code("NS264", "blocks overlap within a pool", "give each network of a pool its own addresses: ask the pool for a block (cidr: {pool: NAME, size: N}) instead of writing one"),
     Code("NS265", "pool block not decided", "compile with the repository's configuration: `netspec compile` and `netspec validate` read netspec.toml and netspec.lock"),
+    Code("NS266", "explicit subnets with an IPAM block", "drop `subnets` (each zone gets its stable slot of the block IPAM allocates), or write a literal `cidr`"),
     Code("NS270", "state backend needs the account", "add `account: \"123456789012\"` to the spec, or an [[accounts]] default for its folder in netspec.toml"),
     # --- compiled output --------------------------------------------------
     Code("NS302", "generated module out of date", "run `netspec compile` and commit out/; `netspec compile --check --diff` shows what would change"),

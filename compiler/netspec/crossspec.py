@@ -57,7 +57,8 @@ def overlapping_blocks(results: list[Result]) -> dict[str, list[Finding]]:
     """VPCs in one region with overlapping blocks can never be peered or share a transit gateway."""
     by_region: dict[str, list[Result]] = {}
     for r in results:
-        if r.network is not None:
+        # An IPAM network's block is allocated at apply, by IPAM, overlapping no other allocation of its pools.
+        if r.network is not None and r.network.ipam is None:
             by_region.setdefault(r.network.region.name, []).append(r)
     clashes: dict[int, list[Result]] = {}  # id(result) -> the results it overlaps, in order
     for group in by_region.values():

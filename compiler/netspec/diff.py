@@ -311,8 +311,8 @@ FACETS: tuple[Facet, ...] = (
     Facet("name", _single("name", lambda n: n.name), _renamed, verbs=("added", "removed", "renamed")),
     Facet("account", lambda n: {"account": n.account} if n.account else {}, _moves_account),
     Facet("region", _single("region", lambda n: n.region.name), _replaces_vpc),
-    Facet("cidr", _single("cidr", lambda n: str(n.cidr)), _replaces_vpc),
-    Facet("zone", lambda n: {s.zone: str(s.cidr) for s in n.subnets}, _zone),
+    Facet("cidr", _single("cidr", lambda n: n.cidr_text), _replaces_vpc),
+    Facet("zone", lambda n: {s.zone: s.text for s in n.subnets}, _zone),
     Facet("workload", _workloads, _workload),
     Facet("service", _services, _service),
     Facet("bucket", lambda n: {b.name: b.access.value for b in n.buckets}, _bucket,
@@ -377,13 +377,13 @@ def diff_networks(before: Network | None, after: Network | None, label: str | No
         assert before is not None
         # Deleting a spec does not destroy anything by itself, but the next apply from its
         # out/<name>/ (or a CI that prunes it) does; the details all go with it.
-        gone = Change("network.removed", before.name, f"{before.cidr} in {before.region.name}", None,
+        gone = Change("network.removed", before.name, f"{before.cidr_text} in {before.region.name}", None,
                       narrows=True, destructive=True, reason="the spec is gone: its VPC and everything in it "
                                                              "are destroyed when its module is")
         return SpecDiff(label, name, Status.REMOVED, (gone,), CostChange.of(before, None))
     changes: list[Change] = []
     if before is None:
-        changes.append(Change("network.added", after.name, None, f"{after.cidr} in {after.region.name}"))
+        changes.append(Change("network.added", after.name, None, f"{after.cidr_text} in {after.region.name}"))
     for facet in FACETS:
         if before is None and facet.name in _WHOLE:
             continue

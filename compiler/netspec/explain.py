@@ -52,7 +52,7 @@ def explain(network: Network) -> dict[str, Any]:
                     suggestions.append({"service": service, "workload": profile.key, "why": need.why,
                                         "source": need.source})
     return {
-        "network": {"name": network.name, "region": network.region.name, "cidr": str(network.cidr),
+        "network": {"name": network.name, "region": network.region.name, "cidr": network.cidr_text,
                     "zones": [s.zone for s in network.subnets], "account": network.account, "pool": network.pool,
                     "state": network.backend.describe() if network.backend else None},
         "workloads": [{"workload": k, "summary": workloads.PROFILES[k].summary,

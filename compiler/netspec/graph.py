@@ -105,9 +105,9 @@ def mermaid(network: Network) -> str:
     d = _Diagram()
     d.lines.append("flowchart LR")
     flow = f"flow logs {network.flow_logs.retention_days} days" if network.flow_logs else "flow logs OFF"
-    d.open("vpc", _label(f"VPC {escape(network.name)} · {network.cidr} · {escape(network.region.name)} · {flow}"))
+    d.open("vpc", _label(f"VPC {escape(network.name)} · {escape(network.cidr_text)} · {escape(network.region.name)} · {flow}"))
 
-    zones = [_Node(f"zone_{i}", _label(escape(s.zone), str(s.cidr))) for i, s in enumerate(network.subnets, 1)]
+    zones = [_Node(f"zone_{i}", _label(escape(s.zone), escape(s.text))) for i, s in enumerate(network.subnets, 1)]
     d.open("subnets", _label("private subnets, one route table each"))
     for z in zones:
         d.node(z)

@@ -30,7 +30,7 @@ def network_entry(network: Network, path: str, findings: tuple[Finding, ...], *,
     return {
         "name": network.name, "spec": path, "account": network.account,
         "account_name": (account_names or {}).get(network.account or ""), "region": network.region.name,
-        "cidr": str(network.cidr), "pool": network.pool, "zones": [s.zone for s in network.subnets],
+        "cidr": network.cidr_text, "pool": network.pool, "zones": [s.zone for s in network.subnets],
         "workloads": list(network.workloads),
         "services": [{"service": e.service.key, "type": e.service.endpoint_type.value,
                       "zones": len(network.endpoint_subnets(e)) if not e.is_gateway else len(network.subnets)}

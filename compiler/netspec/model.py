@@ -63,10 +63,28 @@ class GroupTraffic:
 
 
 @dataclass(frozen=True)
+class Ipam:
+    """A VPC whose block AWS VPC IPAM allocates at apply time, from this pool, of this size."""
+
+    pool_id: str
+    netmask: int
+
+
+@dataclass(frozen=True)
 class Subnet:
     zone: str  # as written in the spec: a zone name or a zone ID
-    cidr: ipaddress.IPv4Network
+    cidr: ipaddress.IPv4Network  # with IPAM: its place in a frame 0.0.0.0/netmask (Network.ipam), not an address
     is_zone_id: bool
+    relative: bool = False  # True with IPAM: `cidr` is a slot of the VPC block, known only after apply
+
+    @property
+    def slot(self) -> int:
+        """Which subnet of its size the VPC block holds it at (its stable per-zone slot)."""
+        return (int(self.cidr.network_address) >> (32 - self.cidr.prefixlen)) & ((1 << self.cidr.prefixlen) - 1)
+
+    @property
+    def text(self) -> str:
+        return f"/{self.cidr.prefixlen} slot {self.slot} of the VPC block" if self.relative else str(self.cidr)
 
     @property
     def key(self) -> str:
@@ -156,6 +174,12 @@ class Network:
     account: str | None = None  # the AWS account it is for (spec or folder default); None: whichever deploys it
     pool: str | None = None  # the address pool its block lies in (allocated from it, or a literal inside it)
     backend: StateBackend | None = None  # where its state lives (the configuration's template, filled in)
+    ipam: Ipam | None = None  # AWS VPC IPAM allocates the block at apply; `cidr` is then a frame 0.0.0.0/netmask
+
+    @property
+    def cidr_text(self) -> str:
+        """The VPC's block as people read it: the block, or where IPAM will take it from."""
+        return f"/{self.ipam.netmask} from IPAM pool {self.ipam.pool_id}" if self.ipam else str(self.cidr)
 
     @property
     def encrypts_logs_itself(self) -> bool:

@@ -45,3 +45,26 @@ def test_query_logging_and_dns_firewall_validate_and_plan_against_the_emulator(e
     config = creates["aws_route53_resolver_firewall_config.vpc"]["change"]["after"]
     assert config["firewall_fail_open"] == "DISABLED"
     assert json.dumps(plan).count("aws_route53_resolver_query_log_config_association") >= 1
+
+
+IPAM_SPEC = (SPECS / "ds-team.yaml").read_text().replace(
+    "cidr: 10.2.0.0/16", "cidr: {ipam_pool_id: ipam-pool-0123456789abcdef0, netmask: 18}")
+
+
+def test_an_ipam_network_plans_against_the_emulator(emulator, e2e_env, tmp_path):
+    """moto has no VPC IPAM, so the apply cannot be proven here: the plan is. It reads every data
+    source, checks every precondition, and leaves the VPC's block and each subnet's (its
+    cidrsubnet slot of that block) to be known after apply."""
+    files = compile_spec(IPAM_SPEC, "ds-team.yaml")
+    write_module(tmp_path, files)
+    write_override(tmp_path, emulator.url, "us-east-1", module_text="".join(files.values()))
+    work = Workdir(tmp_path, e2e_env)
+    assert work.init().returncode == 0, work.steps[-1].describe()
+    step, plan = work.plan_json("ipam.tfplan")
+    assert plan is not None, step.describe()
+    changes = {c["address"]: c["change"] for c in plan["resource_changes"]}
+    vpc = changes["aws_vpc.main"]
+    assert vpc["after"]["ipv4_ipam_pool_id"] == "ipam-pool-0123456789abcdef0"
+    assert vpc["after"]["ipv4_netmask_length"] == 18 and vpc["after_unknown"]["cidr_block"] is True
+    for zone in ("us_east_1a", "us_east_1b"):
+        assert changes[f"aws_subnet.private_{zone}"]["after_unknown"]["cidr_block"] is True

@@ -64,6 +64,9 @@ _NESTED_BY_TYPE = {"aws_default_network_acl": frozenset({"ingress", "egress"}),
 # Arguments whose JSON string is one interpolation, `${EXPR}`, written bare (`condition = EXPR`):
 # Terraform takes a template that is a single interpolation as the expression's own value.
 _SINGLE_EXPRESSIONS = {"precondition": frozenset({"condition"})}
+# The same, by resource type, where netspec writes a function call (an IPAM subnet's
+# `cidrsubnet(aws_vpc.main.cidr_block, ...)`); a literal value there stays a string.
+_SINGLE_EXPRESSIONS_BY_TYPE = {"aws_subnet": frozenset({"cidr_block"})}
 # Arguments whose JSON strings Terraform parses as expressions, not templates.
 _RESOURCE_META = frozenset({"depends_on", "provider", "provisioner", "connection", "dynamic"})
 _EXPRESSION_ARGUMENTS = {"resource": _RESOURCE_META, "data": _RESOURCE_META, "output": frozenset({"depends_on"}),
@@ -154,7 +157,8 @@ def _block_body(kind: str, body: Any, comments: list[str], expressions: list[str
         elif name in _NESTED_BLOCKS.get(kind, ()) or name in _NESTED_BY_TYPE.get(rtype, ()):
             bodies = value if isinstance(value, list) else [value]
             blocks[_checked_name(name)] = [_block_body(name, b, comments, expressions) for b in bodies]
-        elif name in _SINGLE_EXPRESSIONS.get(kind, ()):
+        elif name in _SINGLE_EXPRESSIONS.get(kind, ()) or (
+                name in _SINGLE_EXPRESSIONS_BY_TYPE.get(rtype, ()) and isinstance(value, str) and value.startswith("${")):
             expressions.append(_single_expression(value)[2:-1])
             attributes[_checked_name(name)] = "${" + _placeholder(len(expressions) - 1) + "}"
         elif name in _EXPRESSION_ARGUMENTS.get(kind, ()):

@@ -34,7 +34,8 @@ def outputs(network: Network) -> Body:
         "subnet_ids": _output("Private subnet ID by Availability Zone",
                               {literal(s.zone): ref(names.subnet(s), "id") for s in network.subnets}),
         "subnet_cidrs": _output("Private subnet CIDR by Availability Zone",
-                                {literal(s.zone): str(s.cidr) for s in network.subnets}),
+                                {literal(s.zone): ref(names.subnet(s), "cidr_block") if s.relative else str(s.cidr)
+                                 for s in network.subnets}),
         "route_table_ids": _output("Route table ID by Availability Zone",
                                    {literal(s.zone): ref(names.route_table(s), "id") for s in network.subnets}),
         "workload_security_group_id": _output(

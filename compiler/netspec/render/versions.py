@@ -26,7 +26,7 @@ AWS_PROVIDER_VERSION = ">= 5.0.0, < 7.0.0"
 # resource or argument cannot widen the constraint's promise without a new check.
 CHECKED_FOR_AWS_6: Mapping[str, frozenset[str]] = MappingProxyType({
     "aws_vpc": frozenset({"cidr_block", "enable_dns_support", "enable_dns_hostnames", "tags", "id",
-                          "default_route_table_id", "default_network_acl_id"}),
+                          "default_route_table_id", "default_network_acl_id", "ipv4_ipam_pool_id", "ipv4_netmask_length"}),
     # Adopted defaults, the logs' key, Route 53 Resolver query logging and DNS Firewall: none of these
     # resources has a section in the guide (its table of contents, read in full at the commit above).
     "aws_default_route_table": frozenset({"default_route_table_id", "route", "tags"}),

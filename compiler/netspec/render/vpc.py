@@ -14,7 +14,7 @@ for Amazon S3" (network ACLs cannot reference prefix lists); read 2026-11-29.
 
 from __future__ import annotations
 
-from ..model import Network
+from ..model import Network, Subnet
 from . import names
 
 # Why the network ACL's rules are as they are, written into the module beside them.
@@ -28,9 +28,33 @@ EPHEMERAL_PORTS = (1024, 65535)
 from .tf import Body, literal, ref, resources, tags
 
 
+def _vpc_block(network: Network) -> Body:
+    """The VPC's addresses: its block, or (IPAM) the pool and size AWS VPC IPAM allocates from at apply.
+
+    aws_vpc's `ipv4_ipam_pool_id` and `ipv4_netmask_length` (hashicorp/aws provider docs, r/vpc; the
+    EC2 CreateVpc parameters Ipv4IpamPoolId and Ipv4NetmaskLength); not mentioned by the provider's
+    6.0 upgrade guide, so unchanged there.
+    """
+    if network.ipam is None:
+        return {"cidr_block": str(network.cidr)}
+    return {"ipv4_ipam_pool_id": literal(network.ipam.pool_id), "ipv4_netmask_length": network.ipam.netmask}
+
+
+def subnet_cidr(network: Network, s: Subnet) -> str:
+    """A subnet's block: literal, or (IPAM) its stable slot of the block IPAM allocated, computed at apply."""
+    if not s.relative:
+        return str(s.cidr)
+    newbits = s.cidr.prefixlen - network.cidr.prefixlen
+    return "${cidrsubnet(" + f"{names.VPC}.cidr_block, {newbits}, {s.slot}" + ")}"
+
+
+def vpc_cidr(network: Network) -> str:
+    return ref(names.VPC, "cidr_block") if network.ipam else str(network.cidr)
+
+
 def vpc(network: Network) -> Body:
     blocks = [(*names.split(names.VPC), {
-        "cidr_block": str(network.cidr),
+        **_vpc_block(network),
         "enable_dns_support": True,    # interface endpoints' private DNS needs both
         "enable_dns_hostnames": True,
         "tags": tags(network, network.name),
@@ -51,7 +75,7 @@ def vpc(network: Network) -> Body:
         zone_argument = "availability_zone_id" if s.is_zone_id else "availability_zone"
         blocks.append((*names.split(names.subnet(s)), {
             "vpc_id": ref(names.VPC, "id"),
-            "cidr_block": str(s.cidr),
+            "cidr_block": subnet_cidr(network, s),
             zone_argument: literal(s.zone),
             "map_public_ip_on_launch": False,
             "tags": tags(network, f"{network.name}-private-{s.zone}"),
@@ -73,7 +97,7 @@ def _nacl_rule(number: int, protocol: str, cidr: str, ports: tuple[int, int] = (
 
 
 def default_nacl(network: Network) -> Body:
-    vpc = str(network.cidr)
+    vpc = vpc_cidr(network)
     ingress = [_nacl_rule(NACL_WITHIN_VPC, "-1", vpc)]
     egress = [_nacl_rule(NACL_WITHIN_VPC, "-1", vpc)]
     if network.gateway_endpoints:

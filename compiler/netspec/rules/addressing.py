@@ -25,8 +25,8 @@ def host_bits_set(view: SpecView, code: Code) -> Iterator[Finding]:
 
 @rule("NS211")
 def subnet_outside_vpc(view: SpecView, code: Code) -> Iterator[Finding]:
-    if view.vpc is None or "subnets" not in view.data:
-        return
+    if view.vpc is None or "subnets" not in view.data or view.ipam is not None:
+        return  # with IPAM, explicit subnets are NS266
     for zone, cidr in view.subnets.items():
         if not cidr.subnet_of(view.vpc):
             yield code.at(view.doc.at(("subnets", zone)), f"subnet {cidr} of {zone} is outside the VPC block {view.vpc}")
@@ -93,10 +93,10 @@ def subnet_prefix_fits(view: SpecView, code: Code) -> Iterator[Finding]:
     explicit = "subnet_prefix" in view.data
     where = view.doc.at(("subnet_prefix",) if explicit else ("cidr",))
     if explicit and prefix <= vpc.prefixlen:
-        yield code.at(where, f"subnet_prefix /{prefix} is not smaller than the VPC block {vpc}")
+        yield code.at(where, f"subnet_prefix /{prefix} is not smaller than the VPC block {view.vpc_text}")
         return
     if not explicit and prefix > addressing.MAX_PREFIX:
-        yield code.at(where, f"{vpc} is too small to give each of {region.name}'s {regions.slot_count(region)} zone slots "
+        yield code.at(where, f"{view.vpc_text} is too small to give each of {region.name}'s {regions.slot_count(region)} zone slots "
                              f"a subnet of /{addressing.MAX_PREFIX} or larger",
                       hint="use a larger VPC block, set a smaller `subnet_prefix` for fewer slots, or give explicit `subnets`")
         return
@@ -104,7 +104,7 @@ def subnet_prefix_fits(view: SpecView, code: Code) -> Iterator[Finding]:
         slot = regions.zone_slot(region, zone)
         if slot is not None and addressing.slot_cidr(vpc, prefix, slot) is None:
             yield code.at(view.doc.at(("azs", i)),
-                          f"zone {zone} takes slot {slot}, but {vpc} holds only {2 ** (prefix - vpc.prefixlen)} subnets of /{prefix}",
+                          f"zone {zone} takes slot {slot}, but {view.vpc_text} holds only {2 ** (prefix - vpc.prefixlen)} subnets of /{prefix}",
                           hint="use a smaller subnet_prefix, a larger VPC block, or explicit `subnets`")
 
 
@@ -112,3 +112,10 @@ def subnet_prefix_fits(view: SpecView, code: Code) -> Iterator[Finding]:
 def subnets_and_prefix(view: SpecView, code: Code) -> Iterator[Finding]:
     if "subnets" in view.data and "subnet_prefix" in view.data:
         yield code.at(view.doc.key_at(("subnet_prefix",)), "`subnet_prefix` has no effect when `subnets` is given")
+
+
+@rule("NS266")
+def ipam_with_explicit_subnets(view: SpecView, code: Code) -> Iterator[Finding]:
+    if view.ipam is not None and "subnets" in view.data:
+        yield code.at(view.doc.key_at(("subnets",)), "explicit `subnets` need a literal `cidr`: IPAM chooses the VPC's "
+                                                    "addresses only when Terraform applies")

@@ -58,9 +58,24 @@ class SpecView:
         return regions.region(name) if isinstance(name, str) else None
 
     @cached_property
+    def ipam(self) -> tuple[str, int] | None:
+        """(pool id, netmask) when AWS VPC IPAM allocates the VPC's block at apply time."""
+        cidr = self.data.get("cidr")
+        if isinstance(cidr, dict) and isinstance(cidr.get("ipam_pool_id"), str) and type(cidr.get("netmask")) is int:
+            return cidr["ipam_pool_id"], cidr["netmask"]
+        return None
+
+    @cached_property
     def vpc(self) -> ipaddress.IPv4Network | None:
+        """The VPC's block; with IPAM, a frame of its size (0.0.0.0/netmask) that subnets are slots of."""
+        if self.ipam is not None:
+            return ipaddress.IPv4Network((0, self.ipam[1]))
         cidr = self.data.get("cidr")
         return addressing.parse_network(cidr) if isinstance(cidr, str) else None
+
+    @property
+    def vpc_text(self) -> str:
+        return f"the /{self.ipam[1]} IPAM block" if self.ipam else str(self.vpc)
 
     @property
     def zones(self) -> list[str]:
