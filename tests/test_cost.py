@@ -79,10 +79,13 @@ def test_diff_shows_the_change_a_pull_request_makes(tmp_path):
     new.write_text((SPECS / "ds-team.yaml").read_text().replace("azs: [us-east-1a, us-east-1b]",
                                                                 "azs: [us-east-1a, us-east-1b, us-east-1c]"))
     markdown = run_cli("diff", "specs/ds-team.yaml", str(new)).stdout
-    assert "Monthly endpoint cost, fixed (before traffic): $58.40 → $87.60 (+$29.20)" in markdown
+    assert "Monthly endpoint cost of these networks, fixed (before traffic): $58.40 → $87.60 (+$29.20)" in markdown
+    assert "Monthly endpoint cost: $58.40 → $87.60 (+$29.20)" in markdown
     document = json.loads(run_cli("diff", "specs/ds-team.yaml", str(new), "--format", "json").stdout)
-    assert document["cost"] == {"currency": "USD", "before": 58.4, "after": 87.6, "delta": 29.2, "notes": []}
-    assert document["specs"][0]["cost"]["delta"] == 29.2
+    assert document["cost"] == {"currency": "USD", "before": 58.4, "after": 87.6, "delta": 29.2, "not_counted": []}
+    assert document["specs"][0]["cost"] == {
+        "currency": "USD", "before": 58.4, "after": 87.6, "delta": 29.2, "notes": [],
+        "endpoint_zone_hours_before": 4 * 2 * 730, "endpoint_zone_hours_after": 4 * 3 * 730}
 
 
 def test_diff_of_added_removed_and_unpriced_networks():
@@ -92,6 +95,11 @@ def test_diff_of_added_removed_and_unpriced_networks():
     assert (gone.cost.before, gone.cost.after, gone.cost.delta) == (Decimal("58.40"), Decimal("0"), Decimal("-58.40"))
     assert gone.cost.line() == "$58.40 → $0.00 (-$58.40)"
     added = specdiff.diff_networks(None, forecasting)
-    assert added.cost.after is None and added.cost.line() == "$0.00 → unknown; no confirmed price for eu-west-1"
-    report = specdiff.DiffReport("main", (gone, added))
-    assert specdiff.total_cost(report).line() == "$58.40 → unknown; no confirmed price for eu-west-1"
+    assert added.cost.after is None and added.cost.delta is None
+    assert added.cost.line() == ("unknown (no confirmed price for eu-west-1); 0 → 13,140 interface "
+                                 "endpoint-zone-hours a month")
+    same = specdiff.diff_networks(forecasting, forecasting)
+    assert same.cost.delta == 0, "nothing billed changed, whatever the price"
+    report = specdiff.DiffReport("main", (gone, added, same))
+    assert specdiff.total_cost(report).line() == ("$58.40 → $0.00 (-$58.40); not counted: `ds-forecasting` "
+                                                  "(no confirmed price for eu-west-1)")

@@ -59,10 +59,13 @@ class Change:
 
 @dataclass(frozen=True)
 class CostChange:
-    """The fixed monthly cost of the network's endpoints before and after (None: absent, or no price)."""
+    """The fixed monthly cost of a network's endpoints before and after (0 where the network is absent;
+    None where its region has no confirmed price), and its interface endpoint-zone-hours."""
 
     before: Decimal | None
     after: Decimal | None
+    hours_before: int = 0
+    hours_after: int = 0
     notes: tuple[str, ...] = ()  # "no confirmed price for REGION"
 
     @classmethod
@@ -70,21 +73,55 @@ class CostChange:
         costs = [cost.monthly_cost(n) if n is not None else None for n in (before, after)]
         notes = tuple(dict.fromkeys(c.note for c in costs if c is not None and c.note))
         amounts = [(c.monthly if c is not None else Decimal("0")) for c in costs]
-        return cls(amounts[0], amounts[1], notes)
+        hours = [(c.endpoint_zone_hours if c is not None else 0) for c in costs]
+        return cls(amounts[0], amounts[1], hours[0], hours[1], notes)
+
+    @property
+    def priced(self) -> bool:
+        return self.before is not None and self.after is not None
 
     @property
     def delta(self) -> Decimal | None:
-        return None if self.before is None or self.after is None else self.after - self.before
+        """after - before; 0 when nothing billed changed, even without a price."""
+        if self.priced:
+            return self.after - self.before  # type: ignore[operator]
+        return Decimal("0") if self.hours_before == self.hours_after and len(self.notes) == 1 else None
 
     def as_dict(self) -> dict[str, object]:
         return {"currency": cost.CURRENCY, "before": cost.money_value(self.before),
-                "after": cost.money_value(self.after), "delta": cost.money_value(self.delta), "notes": list(self.notes)}
+                "after": cost.money_value(self.after), "delta": cost.money_value(self.delta),
+                "endpoint_zone_hours_before": self.hours_before, "endpoint_zone_hours_after": self.hours_after,
+                "notes": list(self.notes)}
 
     def line(self) -> str:
-        text = f"{cost.money(self.before)} → {cost.money(self.after)}"
-        if self.delta is not None:
-            text += f" ({cost.money(self.delta, sign=True)})"
-        return text + "".join(f"; {n}" for n in self.notes)
+        if self.priced:
+            return f"{cost.money(self.before)} → {cost.money(self.after)} ({cost.money(self.delta, sign=True)})"
+        return (f"unknown ({'; '.join(self.notes)}); {self.hours_before:,} → {self.hours_after:,} interface "
+                "endpoint-zone-hours a month")
+
+
+@dataclass(frozen=True)
+class TotalCost:
+    """A pull request's cost change: summed over the networks with a confirmed price on both sides."""
+
+    before: Decimal
+    after: Decimal
+    not_counted: tuple[tuple[str, str], ...]  # (network, why) left out of the sums
+
+    @property
+    def delta(self) -> Decimal:
+        return self.after - self.before
+
+    def as_dict(self) -> dict[str, object]:
+        return {"currency": cost.CURRENCY, "before": cost.money_value(self.before), "after": cost.money_value(self.after),
+                "delta": cost.money_value(self.delta),
+                "not_counted": [{"network": n, "why": why} for n, why in self.not_counted]}
+
+    def line(self) -> str:
+        text = f"{cost.money(self.before)} → {cost.money(self.after)} ({cost.money(self.delta, sign=True)})"
+        if self.not_counted:
+            text += "; not counted: " + ", ".join(f"`{n}` ({why})" for n, why in self.not_counted)
+        return text
 
 
 @dataclass(frozen=True)
@@ -425,8 +462,8 @@ class MarkdownDiff:
                  f"{len(changed)} of {len(report.specs)} spec(s) change the network"
                  + (f"; **{review} change(s) need review**." if review else "; nothing needs review."), ""]
         total = total_cost(report)
-        if total.before != total.after or total.notes:
-            lines += [f"Monthly endpoint cost, fixed (before traffic): {total.line()}", ""]
+        if total.delta or total.not_counted:
+            lines += [f"Monthly endpoint cost of these networks, fixed (before traffic): {total.line()}", ""]
         if report.failed:
             lines += ["**⚠ does not compile, not compared:** " + ", ".join(_code(f) for f in report.failed)
                       + " (findings on stderr)", ""]
@@ -439,7 +476,7 @@ class MarkdownDiff:
 
     def _spec(self, d: SpecDiff) -> list[str]:
         lines = [f"### {_code(d.name)} ({d.status.value}, {_code(d.label)})", "", d.summary(), ""]
-        if d.cost.before != d.cost.after or d.cost.notes:
+        if d.cost.delta != 0:
             lines += [f"Monthly endpoint cost: {d.cost.line()}", ""]
         lines += ["| change | subject | before | after | effect |", "| --- | --- | --- | --- | --- |"]
         for c in d.changes:
@@ -463,12 +500,13 @@ class JsonDiff:
         return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def total_cost(report: DiffReport) -> CostChange:
-    """The cost change of the whole pull request; unknown when a side of some spec has no price."""
-    changes = [d.cost for d in report.specs]
-    before = None if any(c.before is None for c in changes) else sum((c.before for c in changes), Decimal("0"))
-    after = None if any(c.after is None for c in changes) else sum((c.after for c in changes), Decimal("0"))
-    return CostChange(before, after, tuple(dict.fromkeys(n for c in changes for n in c.notes)))
+def total_cost(report: DiffReport) -> TotalCost:
+    """The cost change of the whole pull request, over the networks priced on both sides; a network
+    without a confirmed price is named (unless nothing it is billed for changed)."""
+    priced = [d.cost for d in report.specs if d.cost.priced]
+    left_out = tuple((d.name, "; ".join(d.cost.notes)) for d in report.specs if not d.cost.priced and d.cost.delta != 0)
+    return TotalCost(sum((c.before for c in priced), Decimal("0")),  # type: ignore[misc]
+                     sum((c.after for c in priced), Decimal("0")), left_out)  # type: ignore[misc]
 
 
 RENDERERS = {DiffFormat.MARKDOWN: MarkdownDiff(), DiffFormat.JSON: JsonDiff()}
