@@ -38,6 +38,7 @@ from .loader import Document
 from .lockfile import Lock, LockEntry
 
 IPv4 = ipaddress.IPv4Network
+MIN_SIZE, MAX_SIZE = 16, 28  # the sizes a spec may ask for (the schema's cidr.size)
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,9 @@ def claim(doc: Document | None, path: str, spec: str, *, in_run: bool = True) ->
     cidr = data.get("cidr")
     if isinstance(cidr, dict):
         pool, size = cidr.get("pool"), cidr.get("size")
+        fits = type(size) is int and MIN_SIZE <= size <= MAX_SIZE  # else the schema says why
         return Claim(path, spec, doc, name, region, pool=pool if isinstance(pool, str) else None,
-                     size=size if type(size) is int else None, in_run=in_run)
+                     size=size if fits else None, in_run=in_run)
     return Claim(path, spec, doc, name, region, literal=parse_network(cidr), in_run=in_run)
 
 
