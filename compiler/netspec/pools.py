@@ -150,36 +150,34 @@ def _check_lock(lock: Lock, pools: Mapping[str, Pool]) -> tuple[dict[str, LockEn
     """Valid entries by name, findings on the lock lines, and the finding that poisons each name."""
     findings: list[Finding] = []
     poisoned: dict[str, Finding] = {}
-    here = lambda e: Location(lock.path, e.line, 1)  # noqa: E731
 
-    def bad(entry: LockEntry, finding: Finding) -> None:
+    def here(entry: LockEntry) -> Location:
+        return Location(lock.path, entry.line, 1)
+
+    def bad(finding: Finding, *names: str) -> None:
         findings.append(finding)
-        poisoned.setdefault(entry.name, finding)
+        for name in names:
+            poisoned.setdefault(name, finding)
 
     first: dict[str, LockEntry] = {}
     for entry in lock.entries:
         pool = pools.get(entry.pool)
         if pool is None:
-            bad(entry, code("NS313").at(here(entry), f"{entry.name}'s block {entry.block} is from pool {entry.pool}, "
-                                                     "which netspec.toml does not declare"))
+            bad(code("NS313").at(here(entry), f"{entry.name}'s block {entry.block} is from pool {entry.pool}, which "
+                                              "netspec.toml does not declare"), entry.name)
         elif not pool.holds(entry.block):
-            bad(entry, code("NS313").at(here(entry), f"{entry.name}'s block {entry.block} is outside "
-                                                     f"{pool.describe()}"))
+            bad(code("NS313").at(here(entry), f"{entry.name}'s block {entry.block} is outside {pool.describe()}"),
+                entry.name)
         if entry.name in first:
-            bad(entry, code("NS311").at(here(entry), f"{entry.name} has two blocks: {first[entry.name].block} "
-                                                     f"(line {first[entry.name].line}) and {entry.block}",
-                                        related=(here(first[entry.name]),)))
-            poisoned.setdefault(entry.name, findings[-1])
+            earlier = first[entry.name]
+            bad(code("NS311").at(here(entry), f"{entry.name} has two blocks: {earlier.block} (line {earlier.line}) "
+                                              f"and {entry.block}", related=(here(earlier),)), entry.name)
         first.setdefault(entry.name, entry)
     for earlier, later in _overlaps([(e.block, e) for e in lock.entries]):
-        if earlier.name == later.name:
-            continue
-        finding = code("NS311").at(here(later), f"{later.block} of {later.name} overlaps {earlier.block} of "
-                                                f"{earlier.name} (line {earlier.line}): two branches allocated the "
-                                                "same addresses", related=(here(earlier),))
-        findings.append(finding)
-        poisoned.setdefault(later.name, finding)
-        poisoned.setdefault(earlier.name, finding)
+        if earlier.name != later.name:
+            bad(code("NS311").at(here(later), f"{later.block} of {later.name} overlaps {earlier.block} of "
+                                              f"{earlier.name} (line {earlier.line}): two branches allocated the "
+                                              "same addresses", related=(here(earlier),)), later.name, earlier.name)
     valid = {e.name: e for e in lock.entries if e.name not in poisoned and first.get(e.name) is e}
     return valid, findings, poisoned
 

@@ -12,6 +12,8 @@ import json
 
 import pytest
 
+from conftest import run_cli
+
 from .deploy import Workdir, compile_spec, write_module
 from .emulator import EMULATOR_GAPS, write_override
 from .runs import SPECS
@@ -68,3 +70,9 @@ def test_an_ipam_network_plans_against_the_emulator(emulator, e2e_env, tmp_path)
     assert vpc["after"]["ipv4_netmask_length"] == 18 and vpc["after_unknown"]["cidr_block"] is True
     for zone in ("us_east_1a", "us_east_1b"):
         assert changes[f"aws_subnet.private_{zone}"]["after_unknown"]["cidr_block"] is True
+    # The plan audits clean against its spec: blocks known only after apply are not what the audit reads.
+    (tmp_path / "ipam.plan.json").write_text(json.dumps(plan))
+    spec = tmp_path / "ds-team.yaml"
+    spec.write_text(IPAM_SPEC)
+    audited = run_cli("audit", str(tmp_path / "ipam.plan.json"), "--spec", str(spec))
+    assert audited.returncode == 0, audited.stdout

@@ -54,15 +54,13 @@ def atlantis_command(
         if run.findings:
             sys.stderr.write("".join(f"{f.location}: {f.code} {f.message}\n" for f in run.findings))
         raise typer.Exit(ExitCode.FINDINGS)
-    sources = {r.path: r for r in run.results}
     projects = []
-    for source in run.plan.contexts:
-        result = sources[source]
+    for result in run.results:
         assert result.network is not None
         spec_file = Path(result.path)
         projects.append(atlantis.Project(
             name=result.network.name, dir=_relative(settings.out / result.network.name, settings.root),
-            spec=_relative(spec_file, settings.root) if spec_file.exists() else result.path))
+            spec=_relative(spec_file, settings.root) if spec_file.is_file() else result.path))
     text = atlantis.render(projects, settings.atlantis)
     target = settings.root / atlantis.FILE_NAME
     shown = display_path(target)
