@@ -39,6 +39,8 @@ _LIMITS = (("minItems", "at least {} items"), ("maxItems", "at most {} items"),
 
 
 def _limits(node: dict[str, Any]) -> str:
+    if "anyOf" in node:  # the limits of the plain forms; a mapping form's keys get their own rows
+        return "; ".join(filter(None, (_limits(form) for form in node["anyOf"] if form.get("type") != "object")))
     parts = [text.format(node[key]) for key, text in _LIMITS if key in node]
     if "pattern" in node:
         parts.append(f"pattern `{node['pattern']}`")
