@@ -106,7 +106,9 @@ def diff_command(
 
     Reports zones, subnets, services, buckets and access levels, tags and flow logs
     that change, and lists under "needs review" what widens access (a new bucket
-    or service, wider access, a wildcard, flow logs off) or replaces the VPC.
+    or service, wider access, a wildcard, flow logs off) or replaces the VPC, and
+    the change to the fixed monthly cost of the endpoints. Each side is compiled in
+    its repository (pool blocks as that side's netspec.lock records them).
     Exit 0 when the diff was computed, 1 if a side does not compile (its
     findings are printed), 2 on usage or git errors.
 
