@@ -271,3 +271,25 @@ def test_a_pool_spec_without_the_repository_is_ns265(tmp_path):
     from netspec import compile_text
     found = compile_text(spec_text("alpha"), "one.yaml").findings
     assert [(f.code, f.location.line, f.location.col) for f in found] == [("NS265", 4, 14)]
+
+
+def test_a_compile_waits_for_another_that_holds_the_lock(repo):
+    """Two compiles of one repository take turns (flock on its folder), so neither hands out a block
+    the other is about to record."""
+    import fcntl
+    import os
+    import sys
+    import time
+
+    fd = os.open(repo, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        waiting = subprocess.Popen([sys.executable, "-m", "netspec", "compile", "-q"], cwd=repo,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(1.5)
+        assert waiting.poll() is None and not (repo / "netspec.lock").exists(), "it waits for the holder"
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    assert waiting.wait(timeout=60) == 0, waiting.communicate()
+    assert "alpha" in (repo / "netspec.lock").read_text()

@@ -47,7 +47,10 @@ def with_default_account(spec: Expectation | None, defaults: tuple[AccountDefaul
     """The spec, with its folder's default account (netspec.toml) when it names none itself."""
     if spec is None or spec.account or not defaults or not spec.source:
         return spec
-    relative = PurePath(os.path.relpath(Path(spec.source).resolve(), root.resolve())).as_posix()
+    try:
+        relative = PurePath(os.path.relpath(Path(spec.source).resolve(), root.resolve())).as_posix()
+    except (OSError, RuntimeError, ValueError):
+        return spec
     default = default_for(relative, defaults)
     return dataclasses.replace(spec, account=default.id) if default else spec
 

@@ -20,7 +20,7 @@ from ..report import Format, Verbosity, note
 from ..writer import Change, FileChange, LinkedFolder, ModuleFolder
 from .common import (ConfigOpt, FormatOpt, NoColorOpt, PathsArg, QuietOpt, Run, StdinNameOpt, StrictOpt, UsageError,
                      VerboseOpt, compile_paths, finish, is_complete, run_findings, settings_for, spec_paths)
-from .repository import write_atomically
+from .repository import held, write_atomically
 
 # compile's --format: every report.Format for findings, plus the deprecated `hcl` (now
 # `--emit hcl`). Derived from Format so a new findings format reaches compile too.
@@ -230,21 +230,26 @@ def compile_command(
     if prune and not is_complete(given):
         raise UsageError("--prune needs whole folders of specs (or none: the configured ones), "
                          "to know which modules no spec compiles to")
-    run = compile_paths(given, settings=settings, options=RenderOptions(module=module), stdin_name=stdin_filename,
-                        release=prune)
-    results = run.results
-    findings = run_findings(run, settings)
-    compiled = set()
-    for result in results:
-        if result.ok and result.network is not None:
-            problems = _write(result, settings, write_back)
-            findings += problems
-            if write_back is not WriteBack.YES or not problems:
-                compiled.add(result.path)
-    findings += _lock(run, settings, write_back, compiled, is_complete(given))
-    if is_complete(given):
-        findings += _orphans(results, settings, write_back, prune)
-    finish(findings, len(results), settings=settings)
+    try:
+        # Allocating from the pools reads netspec.lock and writing it ends the run: runs that may
+        # change it take turns, so two concurrent compiles never hand out one block twice.
+        with held(settings, exclusive=write_back is WriteBack.YES):
+            run = compile_paths(given, settings=settings, options=RenderOptions(module=module),
+                                stdin_name=stdin_filename, release=prune)
+            findings = run_findings(run, settings)
+            compiled = set()
+            for result in run.results:
+                if result.ok and result.network is not None:
+                    problems = _write(result, settings, write_back)
+                    findings += problems
+                    if write_back is not WriteBack.YES or not problems:
+                        compiled.add(result.path)
+            findings += _lock(run, settings, write_back, compiled, is_complete(given))
+            if is_complete(given):
+                findings += _orphans(run.results, settings, write_back, prune)
+    except TimeoutError as exc:
+        finish([code("NS305").at(Location(display_path(settings.lock_file)), str(exc))], 0, settings=settings)
+    finish(findings, len(run.results), settings=settings)
 
 
 def validate_command(

@@ -7,16 +7,21 @@ the lock back is compile's (cli/compile.py); `validate` and `compile --check` ne
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Iterator
 from pathlib import Path, PurePath
 
 from .. import accounts, config, lockfile, pools
 from ..codes import code
 from ..context import SpecContext
+from ..files import NotRegular, TooLarge, read_bounded
 from ..findings import Finding, Location, display_path
-from ..loader import Document, load_bytes
+from ..loader import MAX_SPEC_BYTES, Document, load_bytes
 from ..lockfile import Lock
 
 
@@ -42,24 +47,40 @@ class Plan:
         return list(self.allocation.lock_findings) if self.allocation else []
 
 
+def _absolute(path: Path) -> Path:
+    """`path` resolved; as it is (made absolute) when it cannot be, e.g. a symlink loop (read as NS304)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
 def relative_spec(source: Source, settings: config.Settings) -> str:
     """The spec's path relative to the configuration's folder (posix), as the lock and globs name it."""
     if source.file is None:
         return source.path
-    return PurePath(os.path.relpath(source.file.resolve(), settings.root.resolve())).as_posix()
+    return PurePath(os.path.relpath(_absolute(source.file), _absolute(settings.root))).as_posix()
 
 
 def read_lock(settings: config.Settings) -> Lock:
+    """netspec.lock, read bounded (files.read_bounded); what cannot be read is NS310, and nothing rewrites it."""
     path = settings.lock_file
     shown = display_path(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return Lock(shown)
     try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problem = exc.strerror if isinstance(exc, OSError) else f"not UTF-8 text ({exc.reason})"
-        return Lock(shown, findings=(code("NS310").at(Location(shown), problem or str(exc)),), exists=True)
-    return lockfile.parse(text, shown)
+        text = read_bounded(path, lockfile.MAX_BYTES).decode("utf-8")
+    except NotRegular as exc:
+        problem = f"{exc}, not a regular file"
+    except TooLarge:
+        problem = f"over {lockfile.MAX_BYTES:,} bytes"
+    except OSError as exc:
+        problem = exc.strerror or str(exc)
+    except UnicodeDecodeError as exc:
+        problem = f"not UTF-8 text ({exc.reason})"
+    else:
+        return lockfile.parse(text, shown)
+    return Lock(shown, findings=(code("NS310").at(Location(shown), f"{shown} cannot be read: {problem}"),), exists=True)
 
 
 def _others(settings: config.Settings, given: set[Path]) -> list[pools.Claim]:
@@ -70,11 +91,11 @@ def _others(settings: config.Settings, given: set[Path]) -> list[pools.Claim]:
         files = sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()) \
             if folder.is_dir() else [folder] if folder.is_file() else []
         for file in files:
-            if file.resolve() in given:
+            if _absolute(file) in given:
                 continue
             try:
-                doc, _ = load_bytes(file.read_bytes(), display_path(file))
-            except OSError:
+                doc, _ = load_bytes(read_bounded(file, MAX_SPEC_BYTES), display_path(file))
+            except (NotRegular, TooLarge, OSError):
                 continue
             source = Source(display_path(file), file, doc)
             claims.append(pools.claim(doc, source.path, relative_spec(source, settings), in_run=False))
@@ -99,7 +120,7 @@ def plan(sources: list[Source], settings: config.Settings, *, complete: bool, re
     if settings.pools or lock.exists or any(pools.wants_pool(s.doc) for s in sources):
         claims = [pools.claim(s.doc, s.path, relative[s.path]) for s in sources]
         if not complete and _needs_new_block(claims, lock):
-            claims += _others(settings, {s.file.resolve() for s in sources if s.file is not None})
+            claims += _others(settings, {_absolute(s.file) for s in sources if s.file is not None})
         allocation = pools.allocate(settings.pools, lock, claims, release=release)
     contexts = {}
     for s in sources:
@@ -125,3 +146,32 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+LOCK_WAIT_SECONDS = 60.0  # as long as a module folder's lock is waited for (writer.py)
+
+
+@contextmanager
+def held(settings: config.Settings, *, exclusive: bool) -> Iterator[None]:
+    """The repository, for a run that reads netspec.lock and may rewrite it: flock(2) on the configuration's
+    folder (no lock file), exclusive to write, shared to check; only when pools or a lock are in play.
+    A run that waits longer than LOCK_WAIT_SECONDS raises TimeoutError."""
+    if not settings.pools and not settings.lock_file.exists():
+        yield
+        return
+    fd = os.open(settings.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        operation = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(fd, operation)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"another netspec run has held {display_path(settings.root)} (its "
+                                       f"netspec.lock) for over {LOCK_WAIT_SECONDS:.0f} s") from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
