@@ -1,11 +1,13 @@
 """The pure core: spec bytes in, findings and generated files out.
 
-load -> schema -> rules -> model -> render. Nothing here reads or writes files;
-`cli.py` and `writer.py` are the edges that do.
+load -> schema -> rules -> model (`check_bytes`) -> render (`render_result`).
+Nothing here reads or writes files; `cli/` and `writer.py` are the edges that do.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import ipaddress
 from dataclasses import dataclass, field
 
 from . import partial, policies
@@ -20,14 +22,25 @@ from .schema import findings_for, spec_errors
 
 
 @dataclass(frozen=True)
+class Claim:
+    """What a network claims that another spec of the organisation may claim too (crossspec.py)."""
+
+    name: str  # its module, out/<name>/
+    region: str
+    cidr: ipaddress.IPv4Network
+
+
+@dataclass(frozen=True)
 class Result:
-    """What one spec compiled to. `files` is empty whenever there are errors."""
+    """What one spec compiled to. `files` is empty whenever there are errors, and until rendered."""
 
     path: str
     findings: tuple[Finding, ...]
-    network: Network | None = None
+    network: Network | None = None  # the model; left out when the result crosses processes
     files: dict[str, str] = field(default_factory=dict)
     document: Document | None = field(default=None, compare=False)  # for locating cross-spec findings
+    claim: Claim | None = None  # with the model
+    current: bool = False  # its module on disk is already what it compiles to: nothing rendered (cli)
 
     @property
     def ok(self) -> bool:
@@ -35,7 +48,7 @@ class Result:
 
     @property
     def name(self) -> str | None:
-        return self.network.name if self.network else None
+        return self.claim.name if self.claim else None
 
 
 def check_document(doc: Document) -> list[Finding]:
@@ -67,8 +80,8 @@ def _policy_limits(doc: Document, network: Network) -> list[Finding]:
     return findings
 
 
-def compile_bytes(raw: bytes, path: str, *, options: RenderOptions = RenderOptions()) -> Result:
-    """Check one spec and, when it has no errors, render its module."""
+def check_bytes(raw: bytes, path: str) -> Result:
+    """Check one spec and, when it has no errors, build its model (nothing rendered yet)."""
     doc, findings = load_bytes(raw, path)
     if doc is None:
         return Result(path, tuple(sort_findings(findings)))
@@ -77,8 +90,20 @@ def compile_bytes(raw: bytes, path: str, *, options: RenderOptions = RenderOptio
         return Result(path, tuple(sort_findings(findings)), document=doc)
     network = build_network(doc)
     findings += _policy_limits(doc, network)
-    files = {} if has_errors(findings) else render_module(network, options=options)
-    return Result(path, tuple(sort_findings(findings)), network, files, doc)
+    claim = Claim(network.name, network.region.name, network.cidr)
+    return Result(path, tuple(sort_findings(findings)), network, document=doc, claim=claim)
+
+
+def render_result(result: Result, *, options: RenderOptions = RenderOptions()) -> Result:
+    """The result with its module's files, when it has a model and no errors."""
+    if result.network is None or not result.ok:
+        return result
+    return dataclasses.replace(result, files=render_module(result.network, options=options))
+
+
+def compile_bytes(raw: bytes, path: str, *, options: RenderOptions = RenderOptions()) -> Result:
+    """Check one spec and, when it has no errors, render its module."""
+    return render_result(check_bytes(raw, path), options=options)
 
 
 def compile_text(text: str, path: str = "<spec>", *, options: RenderOptions = RenderOptions()) -> Result:

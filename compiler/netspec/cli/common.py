@@ -10,14 +10,13 @@ from typing import Optional
 import typer
 
 from .. import config, suppress
-from ..codes import code, exit_code
+from ..codes import exit_code
 from ..crossspec import check_across
-from ..findings import Finding, Location, display_path, has_errors, sort_findings
-from ..files import NotRegular, TooLarge, read_bounded
-from ..loader import MAX_SPEC_BYTES, too_large
-from ..pipeline import Result, compile_bytes
-from ..render import RenderOptions
+from ..findings import Finding, display_path, has_errors, sort_findings
+from ..loader import MAX_SPEC_BYTES
+from ..pipeline import Result, check_bytes
 from ..report import Format, Progress, Summary, TextReport, Verbosity, emit
+from .jobs import Work, check_specs, cpu_count, finish as finish_spec, read_spec_file
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 STDIN = Path("-")
@@ -37,6 +36,9 @@ ConfigOpt = typer.Option(None, "--config", dir_okay=False, show_default=False,
                               "with [tool.netspec]) found from the working directory up.")
 StdinNameOpt = typer.Option(None, "--stdin-filename", show_default=False,
                             help="The path findings name for a spec read from standard input (-).")
+JobsOpt = typer.Option(None, "--jobs", "-j", show_default=False,
+                       help="Worker processes for many specs (default: the number of CPUs; 1: none). "
+                            "Output is the same for every number.")
 
 
 class UsageError(Exception):
@@ -44,12 +46,15 @@ class UsageError(Exception):
 
 
 def settings_for(*, config_file: Optional[Path], fmt: Optional[Format] = None, strict: Optional[bool] = None,
-                 quiet: bool = False, verbose: bool = False, no_color: bool = False) -> config.Settings:
+                 quiet: bool = False, verbose: bool = False, no_color: bool = False,
+                 jobs: Optional[int] = None) -> config.Settings:
     """The run's settings: the configuration file's, then the options given on the command line
     (None: not given). A configuration with errors ends the run here, its findings reported, exit 2.
     """
     if quiet and verbose:
         raise UsageError("--quiet and --verbose exclude each other")
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs {jobs}: give 1 or more worker processes")
     if config_file is not None and not config_file.is_file():
         raise UsageError(f"{config_file}: no such file")
     verbosity = Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL
@@ -60,7 +65,7 @@ def settings_for(*, config_file: Optional[Path], fmt: Optional[Format] = None, s
         emit(findings, Summary(1, "configuration file(s) read"), fmt=fmt or Format.TEXT, verbosity=verbosity,
              color=not no_color)
         raise typer.Exit(exit_code(findings)) from None
-    settings = dataclasses.replace(settings, verbosity=verbosity, color=not no_color)
+    settings = dataclasses.replace(settings, verbosity=verbosity, color=not no_color, jobs=jobs or cpu_count())
     if fmt is not None:
         settings = dataclasses.replace(settings, format=fmt)
     if strict is not None:
@@ -89,21 +94,6 @@ def find_specs(paths: list[Path], *, empty_ok: bool = False) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def read_spec_file(path: Path) -> bytes | Finding:
-    """A spec's bytes, or the finding that says why it was not read: NS304 (not a regular
-    file, or unreadable) or NS007 (over the size limit), decided before reading (`files`)."""
-    shown = display_path(path)
-    try:
-        return read_bounded(path, MAX_SPEC_BYTES)
-    except NotRegular as exc:
-        return code("NS304").at(Location(shown), f"{exc}, not a regular file; specs are read only from regular files",
-                                hint="remove it, or name it so it does not end in .yaml or .yml")
-    except TooLarge as exc:
-        return too_large(shown, exc.size)
-    except OSError as exc:
-        return code("NS304").at(Location(shown), exc.strerror or str(exc))
-
-
 def spec_paths(paths: Optional[list[Path]], settings: config.Settings) -> list[Path]:
     """The paths given, else the configuration's specs (default specs/)."""
     return list(paths or settings.specs)
@@ -114,14 +104,10 @@ def is_complete(paths: list[Path]) -> bool:
     return bool(paths) and all(p != STDIN and p.is_dir() for p in paths)
 
 
-def _compile_stdin(label: str, options: RenderOptions) -> Result:
-    # Bounded like a file: one byte over the limit is enough for NS007.
-    return compile_bytes(sys.stdin.buffer.read(MAX_SPEC_BYTES + 1), label, options=options)
-
-
-def compile_paths(paths: list[Path], *, settings: config.Settings, options: RenderOptions = RenderOptions(),
+def compile_paths(paths: list[Path], *, settings: config.Settings, work: Work = Work(),
                   stdin_name: Optional[str] = None) -> list[Result]:
-    """Every spec under `paths` (`-`: standard input), checked across specs, suppressions applied."""
+    """Every spec under `paths` (`-`: standard input) through `work`, checked across specs,
+    suppressions applied. Results have no model (`jobs.finish`)."""
     if paths.count(STDIN) > 1:
         raise UsageError("- (standard input) can be given once")
     if stdin_name is not None and STDIN not in paths:
@@ -129,16 +115,14 @@ def compile_paths(paths: list[Path], *, settings: config.Settings, options: Rend
     specs = find_specs([p for p in paths if p != STDIN])
     results = []
     progress = Progress(len(specs))
-    for index, spec in enumerate(specs, 1):
-        progress.step(index, display_path(spec))
-        raw = read_spec_file(spec)
-        if isinstance(raw, Finding):
-            results.append(Result(display_path(spec), (raw,)))
-            continue
-        results.append(compile_bytes(raw, display_path(spec), options=options))
+    for index, result in enumerate(check_specs(work, specs, jobs=settings.jobs), 1):
+        progress.step(index, result.path)
+        results.append(result)
     progress.done()
     if STDIN in paths:
-        results.append(_compile_stdin(stdin_name or STDIN_LABEL, options))
+        # Bounded like a file: one byte over the limit is enough for NS007.
+        label = stdin_name or STDIN_LABEL
+        results.append(finish_spec(work, check_bytes(sys.stdin.buffer.read(MAX_SPEC_BYTES + 1), label)))
     return [_suppressed(r, settings) for r in check_across(results)]
 
 
