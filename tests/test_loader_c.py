@@ -29,6 +29,7 @@ DIVERGENT = {
     "a tab between items in brackets (libyaml accepts it)": "azs: [a,\tb]\n",
     "a byte-order mark starting a later line (libyaml skips it)": "a: 1\n\ufeffb: 2\n",
     "a ? inside a plain scalar in brackets (PyYAML ends the scalar there)": "azs: [us-west-2a, us? -west-2b]\n",
+    "a missing value in brackets (libyaml marks it a column later)": "azs: [a, b: ]\ntags: {x: }\n",
     "no line break after the last line (libyaml marks the end a line lower)": "? ",
     "an empty value at the very end": "a: 1\nb:",
     "an alias (libyaml's composer loses the alias's place)": "a: &x 1\nb: *x\n",

@@ -132,8 +132,10 @@ def _compose_fast(text: str) -> list[yaml.Node] | None:
             for event in iter(events.get_event, None):
                 kind = type(event)
                 if kind is yaml.ScalarEvent:
-                    if flow and flow[-1] and "?" in event.value and not event.style:
-                        return None  # inside brackets PyYAML ends a plain scalar at `?`, libyaml does not
+                    if flow and flow[-1] and not event.style and (not event.value or "?" in event.value):
+                        # Inside brackets PyYAML ends a plain scalar at `?` (libyaml does not), and
+                        # places a missing value (`{a: }`) one column before where libyaml does.
+                        return None
                 elif kind in _OPENS:
                     flow.append(bool(event.flow_style))
                     if len(flow) > MAX_DEPTH:

@@ -19,12 +19,13 @@ from .endpoints import endpoints
 from .flow_logs import flow_logs
 from .outputs import outputs
 from .security_groups import security_groups
-from .stamp import GENERATED_MARK, header, seal
+from .stamp import GENERATED_MARK, seal
+from . import stamp
 from .tf import Body, dumps
 from .versions import provider, versions
 from .vpc import vpc
 
-__all__ = ["Emit", "FILES", "GENERATED_MARK", "RenderOptions", "file_names", "render_module"]
+__all__ = ["Emit", "FILES", "GENERATED_MARK", "RenderOptions", "file_names", "header", "render_module", "stamp"]
 
 
 class Emit(str, enum.Enum):
@@ -66,6 +67,11 @@ FILES: tuple[FileSpec, ...] = (
 )
 
 
+def header(network: Network, options: RenderOptions = RenderOptions()) -> str:
+    """The header of every file of the module (before `stamp.seal` names each file's content)."""
+    return stamp.header(network.source, options.recorded())
+
+
 def file_names(network: Network, options: RenderOptions = RenderOptions()) -> list[str]:
     """The names of the files `render_module` makes, without rendering them."""
     names = [spec.name for spec in FILES if spec.wanted(network, options)]
@@ -76,7 +82,7 @@ def file_names(network: Network, options: RenderOptions = RenderOptions()) -> li
 
 def render_module(network: Network, *, options: RenderOptions = RenderOptions()) -> dict[str, str]:
     """Every generated file of the module, by file name, in deterministic form."""
-    top = header(network.source, options.recorded())
+    top = header(network, options)
     rendered = {spec.name: dumps({"//": top, **spec.build(network)}) for spec in FILES if spec.wanted(network, options)}
     if options.emit is Emit.HCL:
         from .hcl import to_hcl  # imported here: only HCL output needs hcl2 (~0.1 s to import)

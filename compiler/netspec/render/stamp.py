@@ -73,6 +73,11 @@ def seal(text: str) -> str:
     return text[:start] + _CONTENT.sub(lambda m: m.group(1) + digest + m.group(3), text[start:end], count=1) + text[end:]
 
 
+def unsealed(line: str) -> str:
+    """A header line without its content digest: what two versions of one file share unless compiled apart."""
+    return _CONTENT.sub(lambda m: m.group(1) + _UNSEALED + m.group(3), line, count=1)
+
+
 @dataclass(frozen=True)
 class Stamp:
     """What a generated file's header says, and whether the file still holds the content it names."""
