@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from netspec import terraform
 from netspec.runners import atlantis
 
 from atlantis_rules import planned_projects, problems
@@ -84,17 +85,30 @@ def test_a_spec_or_module_change_plans_its_project_only(repo):
     assert planned_projects(config, ["specs/beta.yaml.orig", "docs/x.md"]) == set()
 
 
-def test_the_workflow_commands_pass_in_a_project_dir(repo):
-    """Each `run` step, as Atlantis runs it (in the project's dir), is a netspec command that passes
-    on a current module; `netspec verify` (issue 11) is skipped while this netspec lacks it."""
-    config = generated(repo)
-    for step in config["workflows"]["netspec"]["plan"]["steps"][:-2]:
+def _steps(repo):
+    for step in generated(repo)["workflows"]["netspec"]["plan"]["steps"][:-2]:
         words = shlex.split(step["run"])
         assert words[0] == "netspec"
-        if words[1] == "verify" and run_cli("verify", "--help").returncode != 0:
-            continue
+        yield step, words
+
+
+def test_the_workflow_commands_pass_in_a_project_dir(repo):
+    """Each `run` step but verify, as Atlantis runs it (in the project's dir), is a netspec command that
+    passes on a current module (verify runs terraform: the next test)."""
+    steps = [(step, words) for step, words in _steps(repo) if words[1] != "verify"]
+    assert [words[1] for _, words in steps] == ["validate", "audit"]
+    for step, words in steps:
         result = run_cli(*words[1:], cwd=repo / "out" / "alpha")
         assert result.returncode == 0, (step, result.stdout, result.stderr)
+
+
+@pytest.mark.terraform
+def test_the_workflow_verify_step_passes_in_a_project_dir(repo, tf_env):
+    """`netspec verify .` in the project's dir verifies that one module, offline against the mirror."""
+    (step, words), = [(step, words) for step, words in _steps(repo) if words[1] == "verify"]
+    result = run_cli(*words[1:], cwd=repo / "out" / "alpha", env={"NETSPEC_TF_PLUGIN_DIR": str(terraform.plugin_dir())})
+    assert result.returncode == 0, (step, result.stdout, result.stderr)
+    assert "1 module(s) verified: 0 error(s), 0 warning(s)" in result.stderr
 
 
 def test_write_only_over_netspecs_own_file_and_check(repo):

@@ -25,7 +25,7 @@ def test_absent_pointer_falls_back_to_nearest_parent():
     assert (doc.at(("a", "missing")).line, doc.at(("a", "missing")).col) == (2, 3)
 
 
-@pytest.mark.parametrize("text, expected", [
+LOADER_CASES = [
     ("a: 1\nb: 2\na: 3\n", [("NS002", 3, 1)]),
     ("a: no\n", [("NS008", 1, 4)]),
     ("a: [on, off]\n", [("NS008", 1, 5), ("NS008", 1, 9)]),
@@ -52,7 +52,10 @@ def test_absent_pointer_falls_back_to_nearest_parent():
     ('a: !!bool " x"\n', [("NS012", 1, 4)]),
     ('a: !!int ""\n', [("NS012", 1, 4)]),
     ("!!int x: 1\n", [("NS012", 1, 1)]),
-])
+]
+
+
+@pytest.mark.parametrize("text, expected", LOADER_CASES)
 def test_loader_findings(text, expected):
     _, findings = load_text(text, "s.yaml")
     assert codes(findings) == expected
@@ -63,7 +66,7 @@ def test_quoted_and_plain_words_are_fine():
     assert findings == [] and doc.data == {"a": "no", "b": False, "c": 10, "d": "010"}
 
 
-@pytest.mark.parametrize("raw, code, line", [
+UNUSABLE = [
     (b"", "NS004", 1),
     (b"   \n# only a comment\n", "NS004", 1),
     (b"a: 1\n---\nb: 2\n", "NS005", 3),
@@ -74,7 +77,10 @@ def test_quoted_and_plain_words_are_fine():
     (b"name: caf\xe9\n", "NS003", 1),
     (b"a\x00b", "NS003", 1),
     (b"a: " + b"x" * (MAX_SPEC_BYTES + 1), "NS007", 1),
-])
+]
+
+
+@pytest.mark.parametrize("raw, code, line", UNUSABLE)
 def test_unusable_files_get_one_clear_finding(raw, code, line):
     doc, findings = load_bytes(raw, "s.yaml")
     assert doc is None

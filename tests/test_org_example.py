@@ -1,6 +1,6 @@
 """docs/examples/org: an organisation's repository (pools, two accounts, two regions, a state backend,
 Atlantis) stays current and sound: it compiles clean, its lock and atlantis.yaml are what netspec
-writes, its modules pass the audit and `terraform validate`.
+writes, its modules pass the audit and `netspec verify`.
 
 Regenerate it after a change to what netspec writes:
 `cd docs/examples/org && netspec compile && netspec atlantis --write`.
@@ -55,14 +55,11 @@ def test_its_modules_pass_the_audit():
 
 
 @pytest.mark.terraform
-def test_its_modules_validate(tmp_path, tf_env):
-    """One root module calling every module, one init and one validate (each child keeps its own
-    provider configuration; Terraform ignores a child's backend, with a warning)."""
-    calls = {d.name.replace("-", "_"): {"source": str(d)} for d in sorted((ORG / "out").iterdir())}
-    assert len(calls) == 12
-    (tmp_path / "main.tf.json").write_text(json.dumps({"module": calls}))
-    init = terraform.run(["init", "-backend=false", "-input=false", "-no-color"], tmp_path, tf_env)
-    assert init.returncode == 0, init.stderr
-    validate = terraform.run(["validate", "-no-color"], tmp_path, tf_env)
-    assert validate.returncode == 0, validate.stderr + validate.stdout
-    assert "The configuration is valid" in validate.stdout
+def test_its_modules_pass_netspec_verify(tf_env):
+    """`netspec verify` in the repository: one terraform init and validate for all twelve modules, each
+    with its own provider configuration (two accounts, two regions) and without its backend."""
+    result = run_cli("verify", "--format", "json", cwd=ORG, env={"NETSPEC_TF_PLUGIN_DIR": str(terraform.plugin_dir())})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["findings"] == []
+    assert "12 module(s) verified: 0 error(s), 0 warning(s)" in result.stderr
+    assert not list(ORG.rglob(".terraform")), "the checkout gains nothing"

@@ -7,6 +7,8 @@ import json
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netspec import compile_text, policies
 from netspec.model import Access, Bucket
@@ -330,3 +332,16 @@ def test_everything_emitted_was_checked_against_aws_provider_6():
             assert rtype in CHECKED_FOR_AWS_6, f"{rtype} was not checked against hashicorp/aws 6"
             assert names <= CHECKED_FOR_AWS_6[rtype], f"{rtype}: {names - CHECKED_FOR_AWS_6[rtype]} not checked"
     assert AWS_PROVIDER_VERSION == ">= 5.0.0, < 7.0.0"
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+    | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=6), JSON_VALUES, max_size=5))
+def test_the_serialisation_is_jsons_indented_one(document):
+    from netspec.render.tf import dumps
+    assert dumps(document) == json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -99,7 +99,10 @@ def test_check_reports_a_torn_module(project):
     assert run_cli("compile", "--check", cwd=project).returncode == 0
 
 
-def test_every_new_file_is_written_and_synced_before_the_first_rename(tmp_path, monkeypatch):
+@pytest.mark.parametrize("durability", ["syncfs", "fsync"])
+def test_every_new_file_is_written_and_synced_before_the_first_rename(tmp_path, monkeypatch, durability):
+    """All new files are made durable in one step before the first rename, the folder after the last:
+    by one syncfs of the filesystem (Linux), or else by an fsync of each file, then of the folder."""
     first = compile_text(BASE_SPEC, "ds-team.yaml").files
     writer.apply_changes(tmp_path, first, writer.plan_changes(tmp_path, first))
     second = compile_text(BASE_SPEC.replace("data-science", "ml"), "ds-team.yaml").files
@@ -107,22 +110,32 @@ def test_every_new_file_is_written_and_synced_before_the_first_rename(tmp_path, 
     assert len(changes) == len(second)
     seen: list[int] = []
     real_replace, real_fsync = os.replace, os.fsync
-    synced: list[int] = []
+    synced: list[tuple[int, int]] = []  # (renames so far, temporary files there) at each sync
 
     def replace(*args, **kwargs):
         seen.append(len(list(tmp_path.glob(".*.tmp"))))
         real_replace(*args, **kwargs)
 
+    def record(fd):
+        synced.append((len(seen), len(list(tmp_path.glob(".*.tmp")))))
+
     def fsync(fd):
-        synced.append(len(seen))
+        record(fd)
         real_fsync(fd)
 
     monkeypatch.setattr(writer.os, "replace", replace)
     monkeypatch.setattr(writer.os, "fsync", fsync)
+    monkeypatch.setattr(writer, "_syncfs", record if durability == "syncfs" else None)
     writer.apply_changes(tmp_path, second, changes)
     assert seen == list(range(len(second), 0, -1)), "all temporary files exist before the first rename"
-    assert synced.count(0) == len(second) and synced[-1] == len(second), "files synced first, the folder last"
+    files_step = [(0, len(second))] * (1 if durability == "syncfs" else len(second))
+    assert synced == files_step + [(len(second), 0)], "every file synced before the first rename, the folder after the last"
     assert writer.plan_changes(tmp_path, second) == []
+
+
+def test_the_real_syncfs_is_used_on_linux():
+    if sys.platform.startswith("linux"):
+        assert writer._syncfs is not None
 
 
 def test_a_run_waits_for_the_lock_and_gives_up_clearly(tmp_path, monkeypatch):

@@ -66,7 +66,8 @@ def build_network(doc: Document, context: SpecContext = NO_CONTEXT) -> Network:
     network = Network(
         name=data["name"], region=region, cidr=view.vpc, subnets=subnets, endpoints=endpoints,
         buckets=buckets, tags=tuple(sorted((data.get("tags") or {}).items())), flow_logs=flow_logs,
-        source=Source(name=PurePath(doc.path).name, sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest()),
+        source=Source(name=PurePath(doc.path).name, sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
+                      context=context.recorded()),
         workloads=wanted.workloads, implied_buckets=implied,
         group_traffic=tuple(GroupTraffic(traffic, reasons) for traffic, reasons in wanted.traffic),
         perimeter=_perimeter(data.get("perimeter") or {}, deploying), logging=logging,

@@ -106,6 +106,9 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("NS305", "cannot write module", "check that the output folder is writable and the disk has room"),
     Code("NS306", "generated module without a spec", "run `netspec compile --prune` to remove it, or restore its spec"),
     Code("NS307", "module folder is a symbolic link", "replace the link with a folder: netspec writes OUT/<name>/ only as a real folder inside OUT"),
+    Code("NS308", "terraform validate rejects a module", "compile the module again (`netspec compile`); if a module as netspec compiles it fails, that is a bug in netspec: please report it"),
+    Code("NS309", "terraform validate warns about a module", "read terraform's warning; for a module netspec compiled, please report it", _W),
+    Code("NS315", "terraform could not check the modules", "install terraform, and give it the hashicorp/aws provider: NETSPEC_TF_PLUGIN_DIR names a local mirror, else terraform's own configuration is used"),
     Code("NS310", "lock file unreadable", "keep netspec.lock as netspec writes it: `pool block network spec` on each line"),
     Code("NS311", "lock file entries conflict", "two branches allocated the same block: delete one of the lines (that network gets a new block, which replaces its VPC) and run `netspec compile`"),
     Code("NS312", "lock file out of date", "run `netspec compile` and commit netspec.lock"),
@@ -148,7 +151,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
 
 
 # Problems of the machine, not of the spec: the run ends with exit code 2 (I/O error).
-IO_ERROR_CODES = frozenset({"NS304", "NS305", "NS307"})
+IO_ERROR_CODES = frozenset({"NS304", "NS305", "NS307", "NS315"})
 # A configuration netspec cannot follow: the run ends with exit code 2 (usage error).
 CONFIG_ERROR_CODES = frozenset({"NS400", "NS401", "NS402", "NS403"})
 

@@ -64,6 +64,7 @@ class Settings:
     # Command line only.
     verbosity: Verbosity = Verbosity.NORMAL
     color: bool = True
+    jobs: int = 1  # worker processes for many specs (`-j`; the command line's default is the CPU count)
     today: datetime.date = field(default_factory=datetime.date.today)  # when suppressions expire
 
     @property

@@ -10,6 +10,7 @@ of (spec bytes, context).
 from __future__ import annotations
 
 import ipaddress
+import json
 from dataclasses import dataclass
 
 from .backends import BackendTemplate
@@ -24,6 +25,13 @@ class SpecContext:
     default_account: str | None = None  # the configuration's default for the spec's folder
     backend: BackendTemplate | None = None  # the configuration's state backend template
     findings: tuple[Finding, ...] = ()  # what deciding the above found wrong with this spec
+
+    def recorded(self) -> str:
+        """What of this context a module depends on, as text its files' headers digest (`render.stamp`):
+        a module compiled under another block, account or backend is not current."""
+        backend = [self.backend.kind, [list(item) for item in self.backend.settings]] if self.backend else None
+        decided = [str(self.cidr) if self.cidr else None, self.pool, self.default_account, backend]
+        return json.dumps(decided, sort_keys=True, default=str) if any(v is not None for v in decided) else ""
 
 
 NO_CONTEXT = SpecContext()

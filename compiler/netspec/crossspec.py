@@ -1,19 +1,31 @@
-"""Checks across all specs of a run: what no single spec can know about itself."""
+"""Checks across all specs of a run: what no single spec can know about itself.
+
+Each check reads every spec's `Claim` (its name, region, block, account and pool) and runs in
+O(n log n): names are grouped by a dict, and blocks by one sweep per region over
+the distinct blocks sorted by where they start (`overlapping`), which yields each
+pair of overlapping blocks once. Specs on the same block share one group, so
+1,000 specs on one block cost one group of 1,000, not a million pairs.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from itertools import combinations
+import heapq
+import ipaddress
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from itertools import islice
+from typing import TypeVar
 
 from .codes import code
 from .findings import Finding, Location
-from .model import Network
-from .pipeline import Result
-
+from .pipeline import Claim, Result
 
 # One finding per spec, however many others it clashes with (1,000 specs on 10.0.0.0/16 must not
 # print a million lines): it names the first, counts the rest, and links at most this many.
 MAX_RELATED = 5
+
+K = TypeVar("K", bound=Hashable)
 
 
 def _where(result: Result, pointer: tuple[str, ...]) -> Location:
@@ -24,16 +36,66 @@ def _and_more(count: int, what: str) -> str:
     return f" and {count:,} other {what}" if count else ""
 
 
-def duplicate_names(results: list[Result]) -> dict[str, list[Finding]]:
+def groups(items: Iterable[int], key: Callable[[int], K | None]) -> dict[K, list[int]]:
+    """Indices by key (None: left out), each group in index order."""
+    found: dict[K, list[int]] = {}
+    for index in items:
+        value = key(index)
+        if value is not None:
+            found.setdefault(value, []).append(index)
+    return found
+
+
+def overlapping(intervals: Sequence[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Each pair (i, j) of overlapping closed intervals [start, end], once, by one sweep.
+
+    The intervals sorted by start (longest first among equal starts); an interval stays
+    active while its end reaches the start of the next, and overlaps every active one.
+    Pruning the active list costs what the pairs found cost: O(n log n + pairs). For CIDR
+    blocks, where two blocks overlap only when one contains the other, the active list is
+    the chain of blocks containing the next one: at most 33 long.
+    """
+    order = sorted(range(len(intervals)), key=lambda i: (intervals[i][0], -intervals[i][1]))
+    active: list[int] = []
+    for i in order:
+        start = intervals[i][0]
+        active = [a for a in active if intervals[a][1] >= start]
+        for a in active:
+            yield (a, i)
+        active.append(i)
+
+
+def _span(block: ipaddress.IPv4Network) -> tuple[int, int]:
+    return int(block.network_address), int(block.broadcast_address)
+
+
+Block = tuple[str, ipaddress.IPv4Network]  # a region and a block in it
+
+
+def neighbours(results: Sequence[Result]) -> list[tuple[list[int], list[list[int]]]]:
+    """Each distinct block claimed in a region, as (the specs on it, the groups of specs on the
+    blocks it overlaps, its own group first); every group lists spec indices in index order."""
+    def block(i: int) -> Block | None:
+        claim = results[i].claim
+        return (claim.region, claim.cidr) if claim is not None and claim.cidr is not None else None
+
+    blocks: dict[Block, list[int]] = groups(range(len(results)), block)
+    keys = list(blocks)
+    near: dict[Block, list[list[int]]] = {k: [blocks[k]] for k in keys}
+    for region_keys in groups(range(len(keys)), lambda k: keys[k][0]).values():
+        for a, b in overlapping([_span(keys[k][1]) for k in region_keys]):
+            first, second = keys[region_keys[a]], keys[region_keys[b]]
+            near[first].append(blocks[second])
+            near[second].append(blocks[first])
+    return [(blocks[k], near[k]) for k in keys]
+
+
+def duplicate_names(results: Sequence[Result]) -> dict[str, list[Finding]]:
     """Two specs with one name would write the same out/<name>/: each gets an error."""
-    by_name: dict[str, list[Result]] = {}
-    for r in results:
-        if r.name:
-            by_name.setdefault(r.name, []).append(r)
     found: dict[str, list[Finding]] = {}
-    for name, group in by_name.items():
-        for r in group if len(group) > 1 else []:
-            others = [o for o in group if o is not r]
+    for name, group in groups(range(len(results)), lambda i: results[i].name).items():
+        for i in group if len(group) > 1 else []:
+            r, others = results[i], [results[o] for o in group if o != i]
             found.setdefault(r.path, []).append(code("NS250").at(
                 _where(r, ("name",)), f"name {name!r} is also used by {others[0].path}"
                                       f"{_and_more(len(others) - 1, 'spec(s)')}",
@@ -41,45 +103,41 @@ def duplicate_names(results: list[Result]) -> dict[str, list[Finding]]:
     return found
 
 
-def _same_pool(a: Network, b: Network) -> bool:
+def _same_pool(a: Claim, b: Claim) -> bool:
     """Both blocks in one address pool: their overlap is the pool's error (NS264), not a warning."""
     return a.pool is not None and a.pool == b.pool
 
 
-def _accounts(mine: Network, theirs: Network) -> str:
+def _accounts(mine: Claim, theirs: Claim) -> str:
     """Overlaps across accounts stay a warning, and say so."""
     if mine.account == theirs.account:
         return ""
     return f" (accounts {mine.account or 'unnamed'} and {theirs.account or 'unnamed'})"
 
 
-def overlapping_blocks(results: list[Result]) -> dict[str, list[Finding]]:
-    """VPCs in one region with overlapping blocks can never be peered or share a transit gateway."""
-    by_region: dict[str, list[Result]] = {}
-    for r in results:
-        # An IPAM network's block is allocated at apply, by IPAM, overlapping no other allocation of its pools.
-        if r.network is not None and r.network.ipam is None:
-            by_region.setdefault(r.network.region.name, []).append(r)
-    clashes: dict[int, list[Result]] = {}  # id(result) -> the results it overlaps, in order
-    for group in by_region.values():
-        for a, b in combinations(group, 2):
-            na, nb = a.network, b.network
-            assert na is not None and nb is not None
-            if na.cidr.overlaps(nb.cidr) and not _same_pool(na, nb):
-                clashes.setdefault(id(a), []).append(b)
-                clashes.setdefault(id(b), []).append(a)
+def overlapping_blocks(results: Sequence[Result]) -> dict[str, list[Finding]]:
+    """VPCs in one region with overlapping blocks can never be peered or share a transit gateway.
+    Blocks of one pool are left to the pool (NS264); IPAM networks have no block until apply."""
+    claims = [r.claim for r in results]
     found: dict[str, list[Finding]] = {}
-    for this in results:
-        others = clashes.get(id(this))
-        if not others:
-            continue
-        mine, theirs = this.network, others[0].network
-        assert mine is not None and theirs is not None
-        found.setdefault(this.path, []).append(code("NS251").at(
-            _where(this, ("cidr",)),
-            f"{mine.cidr} overlaps {theirs.cidr} of {theirs.name} ({others[0].path})"
-            f"{_and_more(len(others) - 1, 'network(s)')} in {mine.region.name}{_accounts(mine, theirs)}",
-            related=tuple(_where(o, ("cidr",)) for o in others[:MAX_RELATED])))
+    for members, near in neighbours(results):
+        total = sum(len(group) for group in near)
+        same_pool = Counter(c.pool for group in near for o in group if (c := claims[o]) is not None and c.pool)
+        for i in members:
+            mine = claims[i]
+            assert mine is not None
+            count = total - 1 - (same_pool[mine.pool] - 1 if mine.pool else 0)  # every other spec it clashes with
+            if not count:
+                continue
+            clashing = (o for o in heapq.merge(*near) if o != i and not _same_pool(mine, claims[o]))  # type: ignore[arg-type]
+            first = [results[o] for o in islice(clashing, MAX_RELATED)]
+            this, theirs = results[i], first[0].claim
+            assert theirs is not None
+            found.setdefault(this.path, []).append(code("NS251").at(
+                _where(this, ("cidr",)),
+                f"{mine.cidr} overlaps {theirs.cidr} of {theirs.name} ({first[0].path})"
+                f"{_and_more(count - 1, 'network(s)')} in {mine.region}{_accounts(mine, theirs)}",
+                related=tuple(_where(o, ("cidr",)) for o in first)))
     return found
 
 

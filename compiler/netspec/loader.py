@@ -4,6 +4,12 @@ PyYAML composes a node tree that carries marks; we build the Python values
 ourselves from it so that we can (a) remember where each key and value stood,
 (b) reject duplicate keys, anchors, aliases and custom tags, and (c) flag YAML 1.1
 scalars that silently change meaning (`no` -> false, `010` -> 8).
+
+Two composers give the same node tree: libyaml's (PyYAML's C extension, about ten
+times faster) and PyYAML's own. libyaml composes a spec only when it decides exactly
+as PyYAML's would (see `_compose_fast`); anything else, every error included, goes to
+PyYAML's own composer, whose errors netspec explains (yamlerrors.py). Either way the
+findings, codes and positions are the same (tests/test_loader_c.py compares them).
 """
 
 from __future__ import annotations
@@ -13,6 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+try:  # PyYAML built with libyaml (every wheel is); without it, PyYAML's own composer does all the work
+    from yaml import CSafeLoader as _CLoader
+except ImportError:  # pragma: no cover
+    _CLoader = None
 
 from .codes import code
 from .findings import Finding, Location
@@ -34,6 +45,7 @@ _BOOL_WORDS = {"true", "false"}
 _SURPRISING_INT = re.compile(r"[-+]?(0[0-7_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+|[0-9][0-9_]*(:[0-5]?[0-9])+|[0-9]+_[0-9_]*)")
 _SURPRISING_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*|\.(inf|Inf|INF|nan|NaN|NAN))")
 
+_STR = "tag:yaml.org,2002:str"
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
@@ -92,6 +104,60 @@ class _DepthLimitedLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+# Text libyaml reads differently from PyYAML although both accept it: libyaml takes a tab as a
+# separator inside brackets and skips a byte-order mark at the start of any line. Specs
+# holding them (never a valid one's need) are composed by PyYAML's own composer only.
+_PYTHON_ONLY = re.compile("[\t\ufeff]")
+_OPENS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSES = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _compose_fast(text: str) -> list[yaml.Node] | None:
+    """The documents as libyaml composes them, or None when PyYAML's own composer must decide.
+
+    libyaml takes only the common case: text it parses without an error, with no alias (NS009,
+    located at the alias, which its composer does not keep) and no list or mapping deeper than
+    MAX_DEPTH (its composer recurses in C, past Python's recursion limit). One pass over its
+    events checks both before its composer runs; any error at all leaves the file to PyYAML,
+    whose messages netspec explains.
+    """
+    if _CLoader is None or not text.endswith("\n") or _PYTHON_ONLY.search(text):
+        return None  # at the end of a last line without a line break, libyaml marks the next line
+    try:
+        events = _CLoader(text)
+        try:
+            flow: list[bool] = []  # for each open list or mapping: is it in brackets?
+            for event in iter(events.get_event, None):
+                kind = type(event)
+                if kind is yaml.ScalarEvent:
+                    if flow and flow[-1] and not event.style and (not event.value or "?" in event.value):
+                        # Inside brackets PyYAML ends a plain scalar at `?` (libyaml does not), and
+                        # places a missing value (`{a: }`) one column before where libyaml does.
+                        return None
+                elif kind in _OPENS:
+                    flow.append(bool(event.flow_style))
+                    if len(flow) > MAX_DEPTH:
+                        return None
+                elif kind in _CLOSES:
+                    flow.pop()
+                elif kind is yaml.AliasEvent:
+                    return None
+        finally:
+            events.dispose()
+        return list(yaml.compose_all(text, Loader=_CLoader))
+    except Exception:  # libyaml's errors differ in wording and place: PyYAML's own composer reports them
+        return None
+
+
+def _compose(text: str) -> tuple[list[yaml.Node], bool]:
+    """Every document's node tree, and whether aliases may be in it (only PyYAML's composer keeps them).
+    Raises _TooDeep or PyYAML's errors, as PyYAML's own composer does."""
+    fast = _compose_fast(text)
+    if fast is not None:
+        return fast, False
+    return list(yaml.compose_all(text, Loader=_DepthLimitedLoader)), True
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -170,7 +236,7 @@ class _Builder:
         if pointer is not None and self._too_long(node, "value"):
             self._flag(pointer)
             return None
-        plain = node.style is None
+        plain = not node.style  # None from PyYAML's composer, '' from libyaml's
         tag = node.tag
         if plain and tag == "tag:yaml.org,2002:bool" and text.lower() not in _BOOL_WORDS:
             self.findings.append(code("NS008").at(
@@ -185,6 +251,8 @@ class _Builder:
                 hint=f'write "{text}" (quoted) for text, or the plain decimal number'))
             self._flag(pointer)
             return text
+        if tag == _STR:
+            return text  # what SafeConstructor makes of a string, without its dispatch
         if tag == "tag:yaml.org,2002:timestamp":
             return text  # dates are never meaningful in a spec; keep the text for the schema to judge
         try:
@@ -206,7 +274,7 @@ def load_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
     if not text.strip():
         return None, [code("NS004").at(start, "the spec file is empty")]
     try:
-        nodes = list(yaml.compose_all(text, Loader=_DepthLimitedLoader))
+        nodes, may_alias = _compose(text)
     except _TooDeep as exc:
         return None, [code("NS010").at(Location(path, exc.mark.line + 1, exc.mark.column + 1),
                                        f"lists and mappings nest more than {MAX_DEPTH} levels deep here")]
@@ -226,7 +294,8 @@ def load_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
         return None, [code("NS006").at(Location(path, *_mark(root)),
                                        f"the spec is a YAML {_kind(root)}, not a mapping")]
     builder = _Builder(path)
-    builder.findings.extend(_aliases(text, path))
+    if may_alias:
+        builder.findings.extend(_aliases(text, path))
     data = builder.build(root, ())
     doc = Document(path=path, text=text, data=data,
                    value_marks=builder.value_marks, key_marks=builder.key_marks,

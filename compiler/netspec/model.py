@@ -151,6 +151,7 @@ class Source:
 
     name: str  # file name of the spec, e.g. ds-team.yaml
     sha256: str
+    context: str = ""  # what the repository decided for it (`SpecContext.recorded`), "" for nothing
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,13 @@
 """The pure core: spec bytes in, findings and generated files out.
 
-load -> schema -> rules -> model -> render. Nothing here reads or writes files;
-`cli.py` and `writer.py` are the edges that do.
+load -> schema -> rules -> model (`check_bytes`) -> render (`render_result`).
+Nothing here reads or writes files; `cli/` and `writer.py` are the edges that do.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 from dataclasses import dataclass, field
 
 from . import partial, policies
@@ -22,14 +23,27 @@ from .schema import findings_for, spec_errors
 
 
 @dataclass(frozen=True)
+class Claim:
+    """What a network claims that another spec of the organisation may claim too (crossspec.py)."""
+
+    name: str  # its module, out/<name>/
+    region: str
+    cidr: ipaddress.IPv4Network | None  # None: AWS VPC IPAM allocates it at apply, overlapping no other
+    account: str | None = None
+    pool: str | None = None  # the address pool its block lies in (overlaps inside one are the pool's NS264)
+
+
+@dataclass(frozen=True)
 class Result:
-    """What one spec compiled to. `files` is empty whenever there are errors."""
+    """What one spec compiled to. `files` is empty whenever there are errors, and until rendered."""
 
     path: str
     findings: tuple[Finding, ...]
-    network: Network | None = None
+    network: Network | None = None  # the model; left out when the result crosses processes
     files: dict[str, str] = field(default_factory=dict)
     document: Document | None = field(default=None, compare=False)  # for locating cross-spec findings
+    claim: Claim | None = None  # with the model
+    current: bool = False  # its module on disk is already what it compiles to: nothing rendered (cli)
 
     @property
     def ok(self) -> bool:
@@ -37,7 +51,7 @@ class Result:
 
     @property
     def name(self) -> str | None:
-        return self.network.name if self.network else None
+        return self.claim.name if self.claim else None
 
 
 def resolve(doc: Document, context: SpecContext = NO_CONTEXT) -> tuple[Document, set[Pointer], list[Finding]]:
@@ -103,17 +117,16 @@ def _account_findings(doc: Document, context: SpecContext) -> list[Finding]:
                              "names no account")]
 
 
-def compile_bytes(raw: bytes, path: str, *, options: RenderOptions = RenderOptions(),
-                  context: SpecContext = NO_CONTEXT) -> Result:
-    """Check one spec and, when it has no errors, render its module. `context`: what other specs and the
+def claim_of(network: Network) -> Claim:
+    return Claim(network.name, network.region.name, None if network.ipam is not None else network.cidr,
+                 network.account, network.pool)
+
+
+def check_loaded(doc: Document | None, findings: list[Finding], path: str, *,
+                 context: SpecContext = NO_CONTEXT) -> Result:
+    """Check a loaded spec (the loader's document, None when unusable, and findings) and, when it
+    has no errors, build its model (nothing rendered yet). `context`: what other specs and the
     repository configuration decide for it (pools, accounts, the state backend)."""
-    doc, findings = load_bytes(raw, path)
-    return compile_loaded(doc, findings, path, options=options, context=context)
-
-
-def compile_loaded(doc: Document | None, findings: list[Finding], path: str, *,
-                   options: RenderOptions = RenderOptions(), context: SpecContext = NO_CONTEXT) -> Result:
-    """`compile_bytes` after loading: the loader's document (None when unusable) and findings."""
     findings = list(findings)
     if doc is None:
         return Result(path, tuple(sort_findings(findings + list(context.findings))))
@@ -124,8 +137,26 @@ def compile_loaded(doc: Document | None, findings: list[Finding], path: str, *,
         return Result(path, tuple(sort_findings(findings)), document=doc)
     network = build_network(resolve(doc, context)[0], context)
     findings += _policy_limits(doc, network)
-    files = {} if has_errors(findings) else render_module(network, options=options)
-    return Result(path, tuple(sort_findings(findings)), network, files, doc)
+    return Result(path, tuple(sort_findings(findings)), network, document=doc, claim=claim_of(network))
+
+
+def check_bytes(raw: bytes, path: str, *, context: SpecContext = NO_CONTEXT) -> Result:
+    """`check_loaded` of the spec's bytes."""
+    doc, findings = load_bytes(raw, path)
+    return check_loaded(doc, findings, path, context=context)
+
+
+def render_result(result: Result, *, options: RenderOptions = RenderOptions()) -> Result:
+    """The result with its module's files, when it has a model and no errors."""
+    if result.network is None or not result.ok:
+        return result
+    return dataclasses.replace(result, files=render_module(result.network, options=options))
+
+
+def compile_bytes(raw: bytes, path: str, *, options: RenderOptions = RenderOptions(),
+                  context: SpecContext = NO_CONTEXT) -> Result:
+    """Check one spec and, when it has no errors, render its module."""
+    return render_result(check_bytes(raw, path, context=context), options=options)
 
 
 def compile_text(text: str, path: str = "<spec>", *, options: RenderOptions = RenderOptions(),

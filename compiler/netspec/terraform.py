@@ -49,11 +49,13 @@ def cli_config(mirror: Path) -> str:
     )
 
 
-def environment(config_file: Path) -> dict[str, str]:
-    """The process environment for offline terraform runs."""
+def environment(config_file: Path | None) -> dict[str, str]:
+    """The process environment for unattended terraform runs: offline against a mirror when
+    `config_file` is a CLI configuration naming one (`cli_config`), else terraform's own."""
     env = dict(os.environ)
-    env.update(TF_CLI_CONFIG_FILE=str(config_file), TF_IN_AUTOMATION="1", TF_INPUT="0",
-               CHECKPOINT_DISABLE="1", TF_REGISTRY_DISCOVERY_RETRY="0")
+    env.update(TF_IN_AUTOMATION="1", TF_INPUT="0", CHECKPOINT_DISABLE="1")
+    if config_file is not None:
+        env.update(TF_CLI_CONFIG_FILE=str(config_file), TF_REGISTRY_DISCOVERY_RETRY="0")
     return env
 
 

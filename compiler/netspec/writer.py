@@ -13,12 +13,18 @@ Kills and concurrent runs (POSIX):
 - No links: OUT/<name> must be a real folder; a symbolic link there is refused
   (LinkedFolder, NS307). Inside it, files are opened, renamed and removed relative
   to the folder's descriptor without following links.
-- The switch: every new file is written to a temporary file beside it and synced;
-  then all are renamed over their targets and obsolete files removed in one burst,
-  and the folder is synced. A kill before the burst leaves the old module whole; a
-  kill inside it leaves each file wholly old or wholly new, and `compile --check`
-  reports the older ones as stale (their headers name another spec hash) until the
-  next compile. That compile first removes temporary files a killed run left.
+- The switch: every new file is written to a temporary file beside it; all of them
+  (of every module a run switches together, `Switch`) are made durable in one step,
+  one syncfs(2) per filesystem (elsewhere than Linux: an fsync of each, still all
+  before any rename); then they are renamed over their targets and obsolete files
+  removed in one burst, and the folders are synced the same way. A kill before the
+  burst leaves the old module whole; a kill inside it leaves each file wholly old or
+  wholly new, and `compile --check` reports the older ones as stale (their headers
+  name another spec hash) until the next compile. That compile first removes
+  temporary files a killed run left.
+- Unchanged modules: `current` tells from the files' headers (`render.stamp`) whether a
+  module already is what its spec compiles to, reading each file once, so a compile
+  need not render it again.
 """
 
 from __future__ import annotations
@@ -30,16 +36,20 @@ import os
 import random
 import re
 import stat
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Callable, Collection, Iterable
 
-from .render import GENERATED_MARK
+from .render import stamp
+from .render.stamp import GENERATED_MARK
 
 GENERATED_SUFFIXES = (".tf.json", ".tf")
 LOCK_WAIT_SECONDS = 60.0
 _HEAD_BYTES = 4096  # enough for the header line of either format
+MAX_FILE_BYTES = 16 * 1024 * 1024  # a generated file is a few KB: a bigger one is read only to be compared
 # `.vpc.tf.json.k3j9x_2a.tmp`: a temporary file of ours (earlier versions used the same form).
 _TEMP = re.compile(r"\.(.+\.tf(?:\.json)?)\.[a-z0-9_]{8}\.tmp")
 _TEMP_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
@@ -103,6 +113,8 @@ class ModuleFolder:
     def __init__(self, directory: Path, *, write: bool) -> None:
         self.directory, self.write = directory, write
         self.fd: int | None = None
+        self._staged: list[tuple[str, str]] = []  # (temporary name, target name), not renamed yet
+        self._obsolete: list[str] = []
 
     def __enter__(self) -> ModuleFolder:
         if self.directory.is_symlink():
@@ -203,31 +215,88 @@ class ModuleFolder:
             return Change.CONFLICT
         if current == expected:
             return None
-        return Change.EDITED if header_line(current) == header_line(expected) else Change.STALE
+        # The same spec and inputs (each file's own content digest aside): the bytes differ by an edit.
+        edited = stamp.unsealed(header_line(current) or "") == stamp.unsealed(header_line(expected) or "")
+        return Change.EDITED if edited else Change.STALE
+
+    def current(self, names: Collection[str], sha256: str, inputs: str, *, no_leftovers: bool = False) -> bool:
+        """True when the module already is what a spec of this sha256 and these inputs compiles to:
+        each of `names` is a regular file whose header names them and whose content its header
+        names, and no other generated file is here (nor, with `no_leftovers`, a temporary file a
+        killed run left, which a compile removes)."""
+        if self.fd is None:
+            return False
+        present = set(self._names())
+        if not present.issuperset(names):
+            return False
+        for name in present.difference(names):
+            if (no_leftovers and _TEMP.fullmatch(name)) or (
+                    name.endswith(GENERATED_SUFFIXES) and not name.endswith("_override.tf.json") and self._is_ours(name)):
+                return False
+        for name in names:
+            try:
+                found = stamp.read(self._read_whole(name))
+            except OSError:  # a link (never followed), a folder, a file too big or gone
+                return False
+            if found is None or not found.intact or found.sha256 != sha256 or found.inputs != inputs:
+                return False
+        return True
+
+    def _read_whole(self, name: str) -> bytes:
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW, dir_fd=self.fd)
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+                raise OSError(errno.EINVAL, "not a generated file", name)
+            return handle.read(MAX_FILE_BYTES + 1)
 
     def apply(self, files: dict[str, str], changes: list[FileChange]) -> None:
-        """Switch the module to `files`: write and sync every new file, then rename them in one burst."""
+        """Switch this one module to `files` (`Switch` does the same for many at once)."""
+        switch = Switch()
+        switch.stage(self, files, changes)
+        switch.commit()
+
+    def stage(self, files: dict[str, str], changes: list[FileChange]) -> None:
+        """Write every new file beside its target as a temporary file; nothing is renamed yet."""
         assert self.write and self.fd is not None
         assert not any(c.change is Change.CONFLICT for c in changes), "the caller refuses conflicts"
-        written: list[tuple[str, str]] = []  # (temporary name, target name)
-        renamed = 0
         try:
             for item in changes:
-                if item.change is not Change.OBSOLETE:
-                    written.append((self._write_temporary(item.path.name, files[item.path.name]), item.path.name))
-            for temporary, target in written:  # the burst
+                if item.change is Change.OBSOLETE:
+                    self._obsolete.append(item.path.name)
+                else:
+                    self._staged.append((self._write_temporary(item.path.name, files[item.path.name]), item.path.name))
+        except BaseException:
+            self.discard()
+            raise
+
+    def switch(self) -> None:
+        """The burst: rename the staged files over their targets, remove obsolete files of ours."""
+        assert self.fd is not None
+        try:
+            while self._staged:
+                temporary, target = self._staged[0]
                 os.replace(temporary, target, src_dir_fd=self.fd, dst_dir_fd=self.fd)
-                renamed += 1
-            for item in changes:
-                if item.change is Change.OBSOLETE and self._is_ours(item.path.name):
-                    os.unlink(item.path.name, dir_fd=self.fd)
-            os.fsync(self.fd)
+                self._staged.pop(0)
+            for name in self._obsolete:
+                if self._is_ours(name):
+                    os.unlink(name, dir_fd=self.fd)
+            self._obsolete.clear()
         finally:
-            for temporary, _ in written[renamed:]:
-                try:
-                    os.unlink(temporary, dir_fd=self.fd)
-                except OSError:
-                    pass
+            self.discard()
+
+    def discard(self) -> None:
+        """Remove the temporary files not renamed (a failed or interrupted switch)."""
+        for temporary, _ in self._staged:
+            try:
+                os.unlink(temporary, dir_fd=self.fd)
+            except OSError:
+                pass
+        self._staged.clear()
+        self._obsolete.clear()
+
+    def staged_names(self) -> list[str]:
+        return [temporary for temporary, _ in self._staged]
 
     def _write_temporary(self, target: str, text: str) -> str:
         while True:
@@ -240,13 +309,78 @@ class ModuleFolder:
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(text.encode("utf-8"))
-                handle.flush()
                 os.fchmod(handle.fileno(), 0o644)
-                os.fsync(handle.fileno())
         except BaseException:
             os.unlink(name, dir_fd=self.fd)
             raise
         return name
+
+
+def _load_syncfs() -> Callable[[int], None] | None:
+    """syncfs(2): everything written to one filesystem, on disk, in one call (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes  # only a run that writes pays for it
+        function = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+
+    def syncfs(fd: int) -> None:
+        if function(fd) != 0:
+            error = ctypes.get_errno()
+            raise OSError(error, os.strerror(error))
+    return syncfs
+
+
+_syncfs: Callable[[int], None] | None = _load_syncfs()
+
+
+def _fsync(name: str, dir_fd: int) -> None:
+    fd = os.open(name, os.O_RDONLY | _NOFOLLOW, dir_fd=dir_fd)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _durable(folders: Iterable[ModuleFolder], each: Callable[[ModuleFolder], None]) -> None:
+    """One syncfs per filesystem the folders are on; without syncfs, `each` folder's own syncs."""
+    folders = list(folders)
+    if _syncfs is None:
+        for folder in folders:
+            each(folder)
+        return
+    devices: dict[int, int] = {}
+    for folder in folders:
+        assert folder.fd is not None
+        devices.setdefault(os.fstat(folder.fd).st_dev, folder.fd)
+    for fd in devices.values():
+        _syncfs(fd)
+
+
+class Switch:
+    """Modules switched to new files together: every new file of every module written, all made
+    durable in one step, then renamed module by module, then the folders made durable.
+
+    The folders stay open and locked by the caller until `commit` returns."""
+
+    def __init__(self) -> None:
+        self.folders: list[ModuleFolder] = []
+
+    def stage(self, folder: ModuleFolder, files: dict[str, str], changes: list[FileChange]) -> None:
+        folder.stage(files, changes)
+        self.folders.append(folder)
+
+    def commit(self) -> None:
+        try:
+            _durable(self.folders, lambda f: [_fsync(name, f.fd) for name in f.staged_names()])  # type: ignore[arg-type]
+            for folder in self.folders:
+                folder.switch()
+            _durable(self.folders, lambda f: os.fsync(f.fd))  # type: ignore[arg-type]
+        finally:
+            for folder in self.folders:
+                folder.discard()
 
 
 def plan_changes(directory: Path, files: dict[str, str]) -> list[FileChange]:

@@ -74,7 +74,7 @@ def read_text(path: Path) -> tuple[str, Finding | None]:
 # --- one file -------------------------------------------------------------------------
 
 
-def _parse(path: Path, text: str) -> tuple[dict[str, Any] | None, Finding | None]:
+def parse_document(path: Path, text: str) -> tuple[dict[str, Any] | None, Finding | None]:
     """The file as a Terraform JSON document, or the NS500 finding saying why not."""
     where = display_path(path)
     if path.name.endswith(TF_JSON_SUFFIX):
@@ -200,7 +200,7 @@ def load_config(label: str, files: list[Path], documents: dict[Path, tuple[str, 
             text, document = documents[path]
         else:
             text, problem = read_text(path)
-            document, problem = (None, problem) if problem else _parse(path, text)
+            document, problem = (None, problem) if problem else parse_document(path, text)
             if problem is not None or document is None:
                 findings.extend([problem] if problem else [])
                 continue

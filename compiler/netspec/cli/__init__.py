@@ -23,6 +23,7 @@ from .graph import graph_command
 from .init import init_command
 from .inventory import inventory_command
 from .reference import rules_command, rules_markdown, schema_command, services_command
+from .verify import verify_command
 
 app = typer.Typer(
     help="Compile short YAML network specs into private AWS VPCs as Terraform JSON modules.",
@@ -46,6 +47,7 @@ def _root(version: bool = typer.Option(False, "--version", "-V", help="Print the
 COMMANDS = (
     ("compile", compile_command),
     ("validate", validate_command),
+    ("verify", verify_command),
     ("schema", schema_command),
     ("services", services_command),
     ("rules", rules_command),

@@ -14,6 +14,7 @@ from ..findings import ExitCode, Location, display_path, has_errors
 from ..report import Summary, emit, note
 from ..runners import atlantis
 from .common import ConfigOpt, UsageError, compile_paths, print_findings, settings_for, spec_paths
+from .jobs import Work
 from .repository import write_atomically
 
 
@@ -47,7 +48,7 @@ def atlantis_command(
     if write and check:
         raise UsageError("--write and --check exclude each other")
     settings = settings_for(config_file=config_file)
-    run = compile_paths(spec_paths(None, settings), settings=settings)
+    run = compile_paths(spec_paths(None, settings), settings=settings, work=Work(keep_model=True))
     failed = [r for r in run.results if not r.ok or r.network is None]
     if failed or has_errors(run.findings):
         print_findings(failed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,14 +12,13 @@ from typing import Optional
 import typer
 
 from .. import config, suppress
-from ..codes import code, exit_code
+from ..codes import exit_code
 from ..crossspec import check_across
-from ..findings import Finding, Location, display_path, has_errors, sort_findings
-from ..files import NotRegular, TooLarge, read_bounded
-from ..loader import MAX_SPEC_BYTES, load_bytes, too_large
-from ..pipeline import Result, compile_loaded
-from ..render import RenderOptions
+from ..findings import Finding, display_path, has_errors, sort_findings
+from ..loader import MAX_SPEC_BYTES, load_bytes
+from ..pipeline import Result
 from ..report import Format, Progress, Summary, TextReport, Verbosity, emit
+from .jobs import Work, check_source, cpu_count, load_spec, read_spec_file, spread
 from .repository import Plan, Source, plan
 
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -39,6 +39,9 @@ ConfigOpt = typer.Option(None, "--config", dir_okay=False, show_default=False,
                               "with [tool.netspec]) found from the working directory up.")
 StdinNameOpt = typer.Option(None, "--stdin-filename", show_default=False,
                             help="The path findings name for a spec read from standard input (-).")
+JobsOpt = typer.Option(None, "--jobs", "-j", show_default=False,
+                       help="Worker processes for many specs (default: the number of CPUs; 1: none). "
+                            "Output is the same for every number.")
 
 
 class UsageError(Exception):
@@ -46,12 +49,15 @@ class UsageError(Exception):
 
 
 def settings_for(*, config_file: Optional[Path], fmt: Optional[Format] = None, strict: Optional[bool] = None,
-                 quiet: bool = False, verbose: bool = False, no_color: bool = False) -> config.Settings:
+                 quiet: bool = False, verbose: bool = False, no_color: bool = False,
+                 jobs: Optional[int] = None) -> config.Settings:
     """The run's settings: the configuration file's, then the options given on the command line
     (None: not given). A configuration with errors ends the run here, its findings reported, exit 2.
     """
     if quiet and verbose:
         raise UsageError("--quiet and --verbose exclude each other")
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs {jobs}: give 1 or more worker processes")
     if config_file is not None and not config_file.is_file():
         raise UsageError(f"{config_file}: no such file")
     verbosity = Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL
@@ -62,7 +68,7 @@ def settings_for(*, config_file: Optional[Path], fmt: Optional[Format] = None, s
         emit(findings, Summary(1, "configuration file(s) read"), fmt=fmt or Format.TEXT, verbosity=verbosity,
              color=not no_color)
         raise typer.Exit(exit_code(findings)) from None
-    settings = dataclasses.replace(settings, verbosity=verbosity, color=not no_color)
+    settings = dataclasses.replace(settings, verbosity=verbosity, color=not no_color, jobs=jobs or cpu_count())
     if fmt is not None:
         settings = dataclasses.replace(settings, format=fmt)
     if strict is not None:
@@ -91,21 +97,6 @@ def find_specs(paths: list[Path], *, empty_ok: bool = False) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def read_spec_file(path: Path) -> bytes | Finding:
-    """A spec's bytes, or the finding that says why it was not read: NS304 (not a regular
-    file, or unreadable) or NS007 (over the size limit), decided before reading (`files`)."""
-    shown = display_path(path)
-    try:
-        return read_bounded(path, MAX_SPEC_BYTES)
-    except NotRegular as exc:
-        return code("NS304").at(Location(shown), f"{exc}, not a regular file; specs are read only from regular files",
-                                hint="remove it, or name it so it does not end in .yaml or .yml")
-    except TooLarge as exc:
-        return too_large(shown, exc.size)
-    except OSError as exc:
-        return code("NS304").at(Location(shown), exc.strerror or str(exc))
-
-
 def spec_paths(paths: Optional[list[Path]], settings: config.Settings) -> list[Path]:
     """The paths given, else the configuration's specs (default specs/)."""
     return list(paths or settings.specs)
@@ -125,39 +116,33 @@ class Run:
     findings: list[Finding] = field(default_factory=list)  # not on any spec: the lock file's
 
 
-def _sources(paths: list[Path], stdin_name: Optional[str]) -> list[Source]:
-    """Every spec under `paths` (`-`: standard input), read and loaded (or the finding that says why not)."""
-    specs = find_specs([p for p in paths if p != STDIN])
-    sources = []
-    progress = Progress(len(specs))
-    for index, spec in enumerate(specs, 1):
-        shown = display_path(spec)
-        progress.step(index, shown)
-        raw = read_spec_file(spec)
-        if isinstance(raw, Finding):
-            sources.append(Source(shown, spec, None, [raw]))
-            continue
-        sources.append(Source(shown, spec, *load_bytes(raw, shown)))
-    progress.done()
-    if STDIN in paths:
-        label = stdin_name or STDIN_LABEL
-        # Bounded like a file: one byte over the limit is enough for NS007.
-        sources.append(Source(label, None, *load_bytes(sys.stdin.buffer.read(MAX_SPEC_BYTES + 1), label)))
-    return sources
-
-
-def compile_paths(paths: list[Path], *, settings: config.Settings, options: RenderOptions = RenderOptions(),
+def compile_paths(paths: list[Path], *, settings: config.Settings, work: Work = Work(),
                   stdin_name: Optional[str] = None, release: bool = False) -> Run:
-    """Every spec under `paths` (`-`: standard input), each with what the repository decides for it
-    (pools, accounts, backend), checked across specs, suppressions applied. `release`: --prune."""
+    """Every spec under `paths` (`-`: standard input) through `work`, each with what the repository
+    decides for it (pools, accounts, backend), checked across specs, suppressions applied.
+    `release`: --prune. Results keep their model only when `work.keep_model` (`jobs.finish`).
+
+    Two steps, each spread over `settings.jobs` workers: every spec is loaded, the repository
+    decides across them (`repository.plan`: one spec's pool block depends on the others), then
+    each is checked (and rendered) with what was decided for it."""
     if paths.count(STDIN) > 1:
         raise UsageError("- (standard input) can be given once")
     if stdin_name is not None and STDIN not in paths:
         raise UsageError("--stdin-filename names the spec read from standard input; give - as a path")
-    sources = _sources(paths, stdin_name)
+    specs = find_specs([p for p in paths if p != STDIN])
+    sources: list[Source] = list(spread(load_spec, specs, jobs=settings.jobs))
+    if STDIN in paths:
+        label = stdin_name or STDIN_LABEL
+        # Bounded like a file: one byte over the limit is enough for NS007.
+        sources.append(Source(label, None, *load_bytes(sys.stdin.buffer.read(MAX_SPEC_BYTES + 1), label)))
     decided = plan(sources, settings, complete=is_complete(paths), release=release)
-    results = [compile_loaded(s.doc, s.findings, s.path, options=options, context=decided.contexts[s.path])
-               for s in sources]
+    results = []
+    progress = Progress(len(sources))
+    items = [(s, decided.contexts[s.path]) for s in sources]
+    for index, result in enumerate(spread(functools.partial(check_source, work), items, jobs=settings.jobs), 1):
+        progress.step(index, result.path)
+        results.append(result)
+    progress.done()
     return Run([_suppressed(r, settings) for r in check_across(results)], decided, decided.findings)
 
 
@@ -166,7 +151,7 @@ def compile_spec(spec: Path, settings: config.Settings) -> Result:
     block, its folder's account and the state backend, as `netspec compile` would decide them."""
     if not spec.is_file():
         raise UsageError(f"{spec}: no such file")
-    return compile_paths([spec], settings=settings).results[0]
+    return compile_paths([spec], settings=settings, work=Work(keep_model=True)).results[0]
 
 
 def _suppressed(result: Result, settings: config.Settings) -> Result:

@@ -17,10 +17,16 @@ from ..findings import Finding, Location, display_path
 from ..pipeline import Result
 from ..render import Emit, RenderOptions
 from ..report import Format, Verbosity, note
-from ..writer import Change, FileChange, LinkedFolder, ModuleFolder
-from .common import (ConfigOpt, FormatOpt, NoColorOpt, PathsArg, QuietOpt, Run, StdinNameOpt, StrictOpt, UsageError,
-                     VerboseOpt, compile_paths, finish, is_complete, run_findings, settings_for, spec_paths)
+from ..writer import Change, FileChange, LinkedFolder, ModuleFolder, Switch
+from .common import (ConfigOpt, FormatOpt, JobsOpt, NoColorOpt, PathsArg, QuietOpt, Run, StdinNameOpt, StrictOpt,
+                     UsageError, VerboseOpt, compile_paths, finish, is_complete, run_findings, settings_for,
+                     spec_paths)
+from .jobs import Work
 from .repository import held, write_atomically
+
+# Modules switched together (`writer.Switch`): their new files made durable in one step, their
+# folders held open and locked meanwhile (so well under the usual limit of 1,024 open files).
+WRITE_BATCH = 128
 
 # compile's --format: every report.Format for findings, plus the deprecated `hcl` (now
 # `--emit hcl`). Derived from Format so a new findings format reaches compile too.
@@ -83,39 +89,92 @@ def _orphans(results: list[Result], settings: config.Settings, write_back: Write
     return findings
 
 
-def _write(result: Result, settings: config.Settings, write_back: WriteBack) -> list[Finding]:
-    """Compare one compiled spec with its out/<name>/, and write it, check it or diff it."""
-    assert result.network is not None
-    directory = settings.out / result.network.name
-    if settings.emit is Emit.HCL:
-        from ..render.hcl import to_hcl  # imported here: only HCL output needs hcl2 (~0.1 s to import)
-        files = to_hcl(result.files)
-    else:
-        files = result.files
-    writing = write_back is WriteBack.YES
+def _cannot(directory: Path, exc: OSError, verb: str) -> Finding:
+    where = Location(display_path(Path(exc.filename) if exc.filename else directory))
+    return code("NS305").at(where, f"cannot {verb} the module: {exc.strerror or exc}")
+
+
+def _compare(result: Result, settings: config.Settings, write_back: WriteBack) -> list[Finding]:
+    """--check and --diff: one compiled spec against its out/<name>/, under the folder's shared lock."""
+    assert result.name is not None
+    directory = settings.out / result.name
+    if result.current:
+        return []
     try:
-        # Compared and written under the folder's lock (shared to check): concurrent runs take turns.
-        with ModuleFolder(directory, write=writing) as folder:
-            # The other format's generated files are obsolete here, so switching removes them.
-            changes = folder.plan(files)
-            conflicts = [c for c in changes if c.change is Change.CONFLICT]
-            rest = [c for c in changes if c.change is not Change.CONFLICT]
-            if conflicts or not writing:
-                if write_back is WriteBack.DIFF:
-                    sys.stdout.write(lifecycle.unified_diff(rest, files))
-                stale = [_stale(directory, result.path, rest)] if rest and not writing else []
-                return _conflicts(conflicts) + stale
-            if not changes:
-                note(f"{display_path(directory)}: up to date", verbosity=settings.verbosity, level=Verbosity.VERBOSE)
-                return []
-            folder.apply(files, changes)
+        with ModuleFolder(directory, write=False) as folder:
+            changes = folder.plan(result.files)
     except LinkedFolder as exc:
         return [code("NS307").at(Location(display_path(directory)), str(exc))]
     except OSError as exc:
-        where = Location(display_path(Path(exc.filename) if exc.filename else directory))
-        return [code("NS305").at(where, f"cannot {'write' if writing else 'read'} the module: {exc.strerror or exc}")]
-    note(f"{display_path(directory)}: {len(changes)} file(s) updated", verbosity=settings.verbosity)
-    return []
+        return _cannot(directory, exc, "read")
+    rest = [c for c in changes if c.change is not Change.CONFLICT]
+    if write_back is WriteBack.DIFF:
+        sys.stdout.write(lifecycle.unified_diff(rest, result.files))
+    return _conflicts([c for c in changes if c.change is Change.CONFLICT]) + (
+        [_stale(directory, result.path, rest)] if rest else [])
+
+
+def _write_batch(batch: list[Result], settings: config.Settings) -> list[tuple[str, list[Finding]]]:
+    """Write modules: each folder locked (in name order, so concurrent runs never wait on each other
+    in a circle), compared, its new files staged; then all switched at once (`writer.Switch`)."""
+    findings: dict[int, list[Finding]] = {}
+    updated: dict[int, int] = {}
+    opened: list[ModuleFolder] = []
+    switch = Switch()
+    try:
+        for i in sorted(range(len(batch)), key=lambda i: str(batch[i].name)):
+            result = batch[i]
+            if result.current:
+                continue
+            directory = settings.out / str(result.name)
+            folder = ModuleFolder(directory, write=True)
+            try:
+                folder.__enter__()
+            except LinkedFolder as exc:
+                findings[i] = [code("NS307").at(Location(display_path(directory)), str(exc))]
+                continue
+            except OSError as exc:
+                findings[i] = [_cannot(directory, exc, "write")]
+                continue
+            opened.append(folder)
+            try:
+                # The other format's generated files are obsolete here, so switching removes them.
+                changes = folder.plan(result.files)
+                conflicts = [c for c in changes if c.change is Change.CONFLICT]
+                if conflicts:
+                    findings[i] = _conflicts(conflicts)
+                elif changes:
+                    switch.stage(folder, result.files, changes)
+                    updated[i] = len(changes)
+            except OSError as exc:
+                findings[i] = [_cannot(directory, exc, "write")]
+        try:
+            switch.commit()
+        except OSError as exc:
+            for i in updated:
+                findings[i] = [_cannot(settings.out / str(batch[i].name), exc, "write")]
+            updated.clear()
+    finally:
+        for folder in opened:
+            folder.discard()
+            folder.close()
+    for i, result in enumerate(batch):
+        shown = display_path(settings.out / str(result.name))
+        if i in updated:
+            note(f"{shown}: {updated[i]} file(s) updated", verbosity=settings.verbosity)
+        elif i not in findings:
+            note(f"{shown}: up to date", verbosity=settings.verbosity, level=Verbosity.VERBOSE)
+    return [(r.path, findings.get(i, [])) for i, r in enumerate(batch)]
+
+
+def _write_back(results: list[Result], settings: config.Settings,
+                write_back: WriteBack) -> list[tuple[str, list[Finding]]]:
+    """Write, check or diff the module of every spec that compiled: each spec's path, and what went wrong."""
+    modules = [r for r in results if r.ok and r.name is not None]
+    if write_back is not WriteBack.YES:
+        return [(r.path, _compare(r, settings, write_back)) for r in modules]
+    return [done for start in range(0, len(modules), WRITE_BATCH)
+            for done in _write_batch(modules[start:start + WRITE_BATCH], settings)]
 
 
 def _lock_changes(old: tuple[lockfile.LockEntry, ...], new: tuple[lockfile.LockEntry, ...]) -> list[str]:
@@ -180,6 +239,9 @@ def compile_command(
     module: bool = typer.Option(False, "--module", help="Leave out the provider block (provider.tf.json), for use as a child module."),
     emit: Optional[Emit] = typer.Option(None, "--emit", show_default=False,
                                         help="Module format: json (.tf.json files) or hcl (.tf files) (default: the configuration's, else json)."),
+    force: bool = typer.Option(False, "--force", help="Render and compare every module, even one whose files' headers "
+                                                      "say it is current (with --check: compare every byte)."),
+    jobs: Optional[int] = JobsOpt,
     compile_fmt: Optional[CompileFormat] = typer.Option(
         None, "--format", "-f", show_default=False, help="Findings format (default: the configuration's, else text). "
                                                          "`hcl` is deprecated: use --emit hcl."),
@@ -214,7 +276,7 @@ def compile_command(
     deprecated_hcl = compile_fmt is not None and compile_fmt.value == "hcl"
     fmt = None if compile_fmt is None or deprecated_hcl else Format(compile_fmt.value)
     settings = settings_for(config_file=config_file, fmt=fmt, strict=strict, quiet=quiet, verbose=verbose,
-                            no_color=no_color)
+                            no_color=no_color, jobs=jobs)
     if deprecated_hcl:
         if emit is Emit.JSON:
             raise UsageError("--format hcl (deprecated) and --emit json contradict each other")
@@ -230,20 +292,19 @@ def compile_command(
     if prune and not is_complete(given):
         raise UsageError("--prune needs whole folders of specs (or none: the configured ones), "
                          "to know which modules no spec compiles to")
+    work = Work(render=RenderOptions(module=module, emit=settings.emit), out=settings.out,
+                writing=write_back is WriteBack.YES, force=force)
     try:
         # Allocating from the pools reads netspec.lock and writing it ends the run: runs that may
         # change it take turns, so two concurrent compiles never hand out one block twice.
         with held(settings, exclusive=write_back is WriteBack.YES):
-            run = compile_paths(given, settings=settings, options=RenderOptions(module=module),
-                                stdin_name=stdin_filename, release=prune)
+            run = compile_paths(given, settings=settings, work=work, stdin_name=stdin_filename, release=prune)
             findings = run_findings(run, settings)
             compiled = set()
-            for result in run.results:
-                if result.ok and result.network is not None:
-                    problems = _write(result, settings, write_back)
-                    findings += problems
-                    if write_back is not WriteBack.YES or not problems:
-                        compiled.add(result.path)
+            for path, problems in _write_back(run.results, settings, write_back):
+                findings += problems
+                if write_back is not WriteBack.YES or not problems:
+                    compiled.add(path)
             findings += _lock(run, settings, write_back, compiled, is_complete(given))
             if is_complete(given):
                 findings += _orphans(run.results, settings, write_back, prune)
@@ -261,6 +322,7 @@ def validate_command(
     no_color: bool = NoColorOpt,
     config_file: Optional[Path] = ConfigOpt,
     stdin_filename: Optional[str] = StdinNameOpt,
+    jobs: Optional[int] = JobsOpt,
 ) -> None:
     """Run every check on specs; write nothing.
 
@@ -273,6 +335,6 @@ def validate_command(
       git show main:specs/ds-team.yaml | netspec validate - --stdin-filename specs/ds-team.yaml
     """
     settings = settings_for(config_file=config_file, fmt=fmt, strict=strict, quiet=quiet, verbose=verbose,
-                            no_color=no_color)
+                            no_color=no_color, jobs=jobs)
     run = compile_paths(spec_paths(paths, settings), settings=settings, stdin_name=stdin_filename)
     finish(run_findings(run, settings), len(run.results), settings=settings)

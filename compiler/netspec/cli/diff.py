@@ -16,7 +16,7 @@ from ..findings import ExitCode, display_path
 from ..loader import MAX_SPEC_BYTES, load_bytes
 from ..lockfile import Lock
 from ..model import Network
-from ..pipeline import Result, compile_loaded
+from ..pipeline import Result, check_loaded
 from .common import SPEC_SUFFIXES, ConfigOpt, UsageError, find_specs, print_findings, read_spec, settings_for
 from .repository import Source, plan
 
@@ -33,7 +33,7 @@ def _side(pairs: list["_Pair"], old: bool, settings: config.Settings, lock: Lock
     decided = plan([s for _, s in sources], settings, complete=False, lock=lock)
     models: dict[str, Network | None] = {}
     for label, source in sources:
-        result = compile_loaded(source.doc, source.findings, source.path, context=decided.contexts[source.path])
+        result = check_loaded(source.doc, source.findings, source.path, context=decided.contexts[source.path])
         if not result.ok:
             failed.append(result)
         models[label] = result.network if result.ok else None

@@ -11,6 +11,7 @@ import typer
 from ..findings import ExitCode
 from ..inventory import InventoryFormat, inventory, network_entry, to_json, to_markdown
 from .common import ConfigOpt, PathsArg, compile_paths, print_findings, settings_for, spec_paths
+from .jobs import Work
 
 
 def inventory_command(
@@ -31,7 +32,7 @@ def inventory_command(
       netspec inventory --format json | jq '.totals'
     """
     settings = settings_for(config_file=config_file)
-    run = compile_paths(spec_paths(paths, settings), settings=settings)
+    run = compile_paths(spec_paths(paths, settings), settings=settings, work=Work(keep_model=True))
     names = {a.id: a.name for a in settings.accounts if a.name}
     entries = [network_entry(r.network, r.path, r.findings, account_names=names)
                for r in run.results if r.ok and r.network is not None]

@@ -41,6 +41,7 @@ import hcl2
 from hcl2.const import IS_BLOCK
 
 from ..tfsyntax import interpolation_end
+from .stamp import seal
 
 JSON_SUFFIX = ".tf.json"
 HCL_SUFFIX = ".tf"
@@ -95,7 +96,7 @@ def to_hcl(files: dict[str, str]) -> dict[str, str]:
     for name, text in files.items():
         if not name.endswith(JSON_SUFFIX):
             raise ValueError(f"{name}: not a Terraform JSON file")
-        converted[name[: -len(JSON_SUFFIX)] + HCL_SUFFIX] = module_text(json.loads(text))
+        converted[name[: -len(JSON_SUFFIX)] + HCL_SUFFIX] = seal(module_text(json.loads(text)))
     return converted
 
 

@@ -1,0 +1,131 @@
+"""Each spec's work, in this process or spread over worker processes (`-j`).
+
+Every spec of a run goes through two steps: `load_spec` reads it (bounded) and loads it;
+then, once the repository has decided what depends on every spec (`repository.plan`: a
+pool's blocks), `check_source` checks it and builds its model (the pure pipeline), and
+for `compile` renders its module, unless the module on disk already is what it compiles
+to (its files' headers say so: `writer.ModuleFolder.current`). It returns the result
+without the model unless asked to keep it: the run needs only claims for the cross-spec
+checks, findings and files, and a model costs more to send between processes than to build.
+
+`spread` runs a step for many specs, in order: in this process for a few specs or
+`-j 1`, else in a pool of forked workers (a worker inherits everything this process
+has imported, so it starts in milliseconds). Results come back in the specs' order,
+whatever the number of workers, so findings and output are the same for every `-j`.
+Only the edge does this: the pipeline stays a pure function of the spec's bytes and context.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from ..codes import code
+from ..files import NotRegular, TooLarge, read_bounded
+from ..findings import Finding, Location, display_path
+from ..context import SpecContext
+from ..loader import MAX_SPEC_BYTES, load_bytes, too_large
+from ..pipeline import Result, check_loaded, render_result
+from ..render import RenderOptions, file_names, stamp
+from ..writer import LinkedFolder, ModuleFolder
+from .repository import Source
+
+# Below this many specs a run stays in this process: starting workers (forking, a pipe each)
+# costs about as much as checking this many specs (bench/bench_compile.py measures the crossover).
+PARALLEL_MIN_SPECS = 24
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Work:
+    """What each spec of a run goes through (sent to the workers, so plain data)."""
+
+    render: RenderOptions | None = None  # None: check only (validate); else render the module
+    out: Path | None = None  # where modules are: one already current is not rendered again
+    writing: bool = False  # compile writes: temporary files a killed run left make a module not current
+    force: bool = False  # render every module, whatever its files' headers say
+    keep_model: bool = False  # the command reads the model (explain, graph, inventory, atlantis)
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on (its affinity, where the system tells)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def read_spec_file(path: Path) -> bytes | Finding:
+    """A spec's bytes, or the finding that says why it was not read: NS304 (not a regular
+    file, or unreadable) or NS007 (over the size limit), decided before reading (`files`)."""
+    shown = display_path(path)
+    try:
+        return read_bounded(path, MAX_SPEC_BYTES)
+    except NotRegular as exc:
+        return code("NS304").at(Location(shown), f"{exc}, not a regular file; specs are read only from regular files",
+                                hint="remove it, or name it so it does not end in .yaml or .yml")
+    except TooLarge as exc:
+        return too_large(shown, exc.size)
+    except OSError as exc:
+        return code("NS304").at(Location(shown), exc.strerror or str(exc))
+
+
+def _current(work: Work, result: Result) -> bool:
+    network, options = result.network, work.render
+    assert network is not None and options is not None and work.out is not None
+    try:
+        with ModuleFolder(work.out / network.name, write=False) as folder:
+            return folder.current(file_names(network, options), network.source.sha256,
+                                  stamp.inputs(network.source, options.recorded()), no_leftovers=work.writing)
+    except (LinkedFolder, OSError):
+        return False  # writing or comparing it reports why
+
+
+def finish(work: Work, result: Result) -> Result:
+    """A checked spec's result as the run needs it: rendered unless current, without its model
+    unless the work keeps it."""
+    if work.render is not None and result.network is not None and result.ok:
+        if not work.force and work.out is not None and _current(work, result):
+            result = dataclasses.replace(result, current=True)
+        else:
+            result = render_result(result, options=work.render)
+    return result if work.keep_model else dataclasses.replace(result, network=None)
+
+
+def load_spec(spec: Path) -> Source:
+    """One spec file, read and loaded (or the finding that says why not)."""
+    shown = display_path(spec)
+    raw = read_spec_file(spec)
+    if isinstance(raw, Finding):
+        return Source(shown, spec, None, [raw])
+    return Source(shown, spec, *load_bytes(raw, shown))
+
+
+def check_source(work: Work, item: tuple[Source, SpecContext]) -> Result:
+    """One loaded spec's result, with what the repository decided for it."""
+    source, context = item
+    return finish(work, check_loaded(source.doc, source.findings, source.path, context=context))
+
+
+def _pool_context():  # type: ignore[no-untyped-def]
+    import multiprocessing  # imported here: a run of a few specs never needs it
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
+
+
+def spread(step: Callable[[T], R], items: Sequence[T], *, jobs: int) -> Iterator[R]:
+    """`step` of every item, in the order of `items`, over `jobs` worker processes when there are enough items."""
+    workers = min(jobs, len(items))
+    if workers <= 1 or len(items) < PARALLEL_MIN_SPECS:
+        yield from (step(item) for item in items)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    chunk = max(1, min(64, len(items) // (workers * 8)))  # a few chunks per worker evens out their loads
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        yield from pool.map(step, items, chunksize=chunk)

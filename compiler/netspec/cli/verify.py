@@ -1,0 +1,191 @@
+"""`netspec verify`: terraform init and validate of every compiled module, at the cost of one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from .. import terraform, verify
+from ..codes import code
+from ..files import NotRegular, TooLarge, read_bounded
+from ..findings import Finding, Location, display_path
+from ..loader import MAX_SPEC_BYTES
+from ..render.stamp import GENERATED_MARK
+from ..report import Format
+from ..writer import GENERATED_SUFFIXES, MAX_FILE_BYTES, is_generated
+from .common import (ConfigOpt, FormatOpt, NoColorOpt, QuietOpt, StrictOpt, UsageError, VerboseOpt, find_specs,
+                     finish, settings_for)
+
+TERRAFORM_SECONDS = 3600.0  # each of init and validate; 100 modules take about 10 s
+_SOURCE = " from "
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return read_bounded(path, MAX_FILE_BYTES)
+    except (OSError, NotRegular, TooLarge):
+        return None
+
+
+def _spec_index(folders: list[Path]) -> dict[tuple[str, str], str]:
+    """(file name, sha256 as the compiler hashes it) -> display path, for the specs of the configuration."""
+    index: dict[tuple[str, str], str] = {}
+    for spec in find_specs([f for f in folders if f.is_dir()], empty_ok=True):
+        raw = _read(spec) if spec.is_file() and spec.stat().st_size <= MAX_SPEC_BYTES else None
+        if raw is not None:
+            body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+            index.setdefault((spec.name, hashlib.sha256(body).hexdigest()), display_path(spec))
+    return index
+
+
+def _header(raw: bytes) -> tuple[str | None, str | None]:
+    """The spec file name and sha256 a generated file's header names."""
+    line = next((ln for ln in raw.decode("utf-8", "replace").split("\n")[:2] if GENERATED_MARK in ln), "")
+    if "(sha256 " not in line or _SOURCE not in line:
+        return None, None
+    name = line.split(_SOURCE, 1)[1].rsplit(" (sha256 ", 1)[0]
+    if line.lstrip().startswith('"//"'):  # inside a JSON string: escaped as JSON
+        try:
+            name = json.loads(f'"{name}"')
+        except json.JSONDecodeError:
+            return None, None
+    return name, line.split("(sha256 ", 1)[1][:64]
+
+
+def _provider(folder: Path, files: list[str]) -> dict[str, Any] | None:
+    """The module's own `provider "aws"` configuration, from its provider.tf.json (or .tf)."""
+    from ..audit.config import parse_document  # reads either format, as the audit does
+    for name in ("provider.tf.json", "provider.tf"):
+        raw = _read(folder / name) if name in files else None
+        if raw is None:
+            continue
+        document, problem = parse_document(folder / name, raw.decode("utf-8", "replace"))
+        found = (document or {}).get("provider", {}).get("aws") if problem is None else None
+        found = found[0] if isinstance(found, list) and len(found) == 1 else found
+        if isinstance(found, dict):
+            return {k: v for k, v in found.items() if k != "//"}
+    return None
+
+
+def _own_files(folder: Path) -> bool:
+    """The folder holds netspec's generated files itself: it is a module, not a folder of modules."""
+    return any(p.name.endswith(GENERATED_SUFFIXES) and not p.is_symlink() and is_generated(p) for p in folder.iterdir())
+
+
+def _children(out: Path, specs: dict[tuple[str, str], str]) -> tuple[list[verify.Child], dict[str, dict[str, bytes]]]:
+    """Every module folder of `out` holding netspec's files, and the files each child gets."""
+    children, copies = [], {}
+    # OUT may be one module's own folder (how a runner calls it, in the project's directory).
+    folders = [out] if _own_files(out) else sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink())
+    for folder in folders:
+        generated = sorted(p.name for p in folder.iterdir()
+                           if p.name.endswith(GENERATED_SUFFIXES) and not p.is_symlink() and is_generated(p))
+        contents = {name: raw for name in generated if name not in verify.ROOT_ONLY
+                    and (raw := _read(folder / name)) is not None}
+        if not contents:
+            continue
+        spec, sha = _header(next(iter(contents.values())))
+        children.append(verify.Child(folder.resolve().name, display_path(folder), tuple(contents), _provider(folder, generated),
+                                     spec, sha, specs.get((spec, sha)) if spec and sha else None))
+        copies[folder.resolve().name] = contents
+    return children, copies
+
+
+def _environment(scratch: Path) -> dict[str, str]:
+    """Offline against the provider mirror NETSPEC_TF_PLUGIN_DIR names; else terraform's own configuration."""
+    if not os.environ.get(terraform.PLUGIN_DIR_ENV):
+        return terraform.environment(None)
+    config = scratch / "cli.tfrc"
+    config.write_text(terraform.cli_config(terraform.plugin_dir()))
+    return terraform.environment(config)
+
+
+def _diagnostics(stdout: str) -> list[dict[str, Any]]:
+    """Diagnostics of `terraform init -json` (one JSON message a line) or `validate -json` (one document)."""
+    found = []
+    for line in stdout.splitlines():
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(message, dict) and isinstance(message.get("diagnostic"), dict):
+            found.append(message["diagnostic"])
+    if not found:
+        try:
+            found = [d for d in json.loads(stdout).get("diagnostics", []) if isinstance(d, dict)]
+        except (json.JSONDecodeError, AttributeError):
+            pass
+    return found
+
+
+def _cannot(out: str, why: str) -> Finding:
+    return code("NS315").at(Location(out), f"terraform could not check the modules: {why}")
+
+
+def _terraform(children: list[verify.Child], copies: dict[str, dict[str, bytes]], out: str) -> list[Finding]:
+    with tempfile.TemporaryDirectory(prefix="netspec-verify-") as scratch:
+        root = Path(scratch) / "root"
+        for child in children:
+            folder = root / verify.MODULES_FOLDER / child.name
+            folder.mkdir(parents=True)
+            for name, raw in copies[child.name].items():
+                (folder / name).write_bytes(raw)
+        (root / verify.ROOT_FILE).write_text(json.dumps(verify.root_module(children), indent=2) + "\n")
+        try:
+            env = _environment(Path(scratch))
+            init = terraform.run(["init", "-json", "-backend=false", "-input=false", "-no-color"], root, env,
+                                 timeout=TERRAFORM_SECONDS)
+            found = _diagnostics(init.stdout)
+            if init.returncode != 0:
+                located = verify.findings_for([d for d in found if d.get("range")], children, out)
+                why = "; ".join(d.get("summary", "") for d in found if not d.get("range")) or init.stderr.strip()
+                return located + ([] if located and not why else [_cannot(out, f"`terraform init` failed: {why}")])
+            validate = terraform.run(["validate", "-json", "-no-color"], root, env, timeout=TERRAFORM_SECONDS)
+        except terraform.TerraformUnavailable as exc:
+            return [_cannot(out, str(exc))]
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return [_cannot(out, str(exc))]
+        # init's own notes (the lock file's checksums) are not about the modules: validate's diagnostics are.
+        return verify.findings_for(_diagnostics(validate.stdout), children, out)
+
+
+def verify_command(
+    out: Optional[Path] = typer.Argument(None, show_default=False,
+                                         help="Folder of compiled modules (default: the configuration's `out`, else out/)."),
+    fmt: Optional[Format] = FormatOpt,
+    strict: Optional[bool] = StrictOpt,
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
+    no_color: bool = NoColorOpt,
+    config_file: Optional[Path] = ConfigOpt,
+) -> None:
+    """Run terraform init and validate on every compiled module at once; exit 1 if any is invalid.
+
+    One temporary root module calls each module of OUT, with its own provider configuration,
+    so terraform loads the provider once. Each problem is reported on the module file and
+    line terraform names, with the module's spec. Offline against the provider mirror that
+    NETSPEC_TF_PLUGIN_DIR names; without it, terraform's own configuration decides.
+
+    Examples:
+
+      netspec verify                  # every module in out/
+
+      NETSPEC_TF_PLUGIN_DIR=/opt/tf-plugins netspec verify build/
+    """
+    settings = settings_for(config_file=config_file, fmt=fmt, strict=strict, quiet=quiet, verbose=verbose,
+                            no_color=no_color)
+    folder = out or settings.out
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: no such folder")
+    children, copies = _children(folder, _spec_index(list(settings.specs)))
+    if not children:
+        raise UsageError(f"{folder}: no module compiled by netspec in this folder")
+    findings = _terraform(children, copies, display_path(folder))
+    finish(findings, len(children), settings=settings, verb="module(s) verified")

@@ -1,0 +1,115 @@
+"""`netspec verify`, the pure part: one root module that calls every compiled module, and
+terraform's diagnostics mapped back to the module files (and specs) they are about.
+
+`terraform init` and `validate` cost about three seconds per configuration, most of it
+loading the provider; one root that calls each module as a child costs that once. The
+children are copies of netspec's generated files without the root-only ones (the provider
+block and the state backend: a child module may have neither). Each child gets its own
+provider configuration back from the root: one aliased `aws` provider per distinct
+configuration found in the modules' `provider.tf.json` (in practice one per region), passed
+as `providers = {aws = aws.<alias>}`; a module compiled with `--module` has none and uses
+the root's default `aws` provider, as it would in the user's own root.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .codes import code
+from .findings import Finding, Location
+
+MODULES_FOLDER = "modules"  # children live in ROOT/modules/<name>/
+ROOT_FILE = "main.tf.json"
+# Only a root module may hold these; netspec writes them unless compiling with --module.
+ROOT_ONLY = frozenset({"provider.tf.json", "provider.tf", "backend.tf.json", "backend.tf"})
+AWS_SOURCE = "hashicorp/aws"
+
+
+@dataclass(frozen=True)
+class Child:
+    """One compiled module, as the root calls it."""
+
+    name: str  # its folder's name (a network's name: also a valid module name)
+    shown: str  # how findings name its folder (out/ds-team)
+    files: tuple[str, ...]  # netspec's files copied into the child, root-only ones left out
+    provider: Mapping[str, Any] | None = None  # its own `provider.aws` body, None: none of its own
+    spec: str | None = None  # the spec file named by its headers, and that spec's sha256
+    sha256: str | None = None
+    spec_path: str | None = field(default=None, compare=False)  # the spec found with that sha256
+
+
+def _alias(region: object, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "_", str(region or "default").lower()).strip("_") or "default"
+    alias, n = base, 1
+    while alias in taken:
+        n += 1
+        alias = f"{base}_{n}"
+    return alias
+
+
+def provider_aliases(children: Iterable[Child]) -> dict[str, str]:
+    """Each distinct provider configuration (as JSON) -> its alias, named after its region."""
+    aliases: dict[str, str] = {}
+    for child in children:
+        if child.provider is not None:
+            key = json.dumps(child.provider, sort_keys=True)
+            if key not in aliases:
+                aliases[key] = _alias(child.provider.get("region"), set(aliases.values()))
+    return aliases
+
+
+def root_module(children: list[Child]) -> dict[str, Any]:
+    """The root configuration that calls every child, each with its own provider configuration."""
+    aliases = provider_aliases(children)
+    document: dict[str, Any] = {
+        "//": "Written by `netspec verify` to validate every compiled module at once.",
+        "terraform": {"required_providers": {"aws": {"source": AWS_SOURCE}}},
+        "provider": {"aws": [{**json.loads(key), "alias": alias} for key, alias in aliases.items()]},
+        "module": {},
+    }
+    if not aliases:
+        del document["provider"]
+    for child in children:
+        call: dict[str, Any] = {"source": f"./{MODULES_FOLDER}/{child.name}"}
+        if child.provider is not None:
+            call["providers"] = {"aws": f"aws.{aliases[json.dumps(child.provider, sort_keys=True)]}"}
+        document["module"][child.name] = call
+    return document
+
+
+def _where(diagnostic: Mapping[str, Any], children: Mapping[str, Child], out: str) -> tuple[Location, Child | None]:
+    span = diagnostic.get("range") or {}
+    parts = Path(str(span.get("filename", ""))).parts
+    start = span.get("start") or {}
+    line, col = int(start.get("line") or 1), int(start.get("column") or 1)
+    if len(parts) == 3 and parts[0] == MODULES_FOLDER and parts[1] in children:
+        child = children[parts[1]]
+        return Location(f"{child.shown}/{parts[2]}", line, col), child
+    address = str(diagnostic.get("address") or "")
+    named = re.match(r"module\.([A-Za-z0-9_-]+)", address)
+    if named and named.group(1) in children:
+        child = children[named.group(1)]
+        return Location(child.shown), child
+    return Location(out), None
+
+
+def findings_for(diagnostics: Iterable[Mapping[str, Any]], children: list[Child], out: str) -> list[Finding]:
+    """terraform validate's diagnostics as located findings: NS308 (error) or NS309 (warning), on
+    the module file and line they are about, naming the module and, where found, its spec."""
+    by_name = {child.name: child for child in children}
+    findings = []
+    for diagnostic in diagnostics:
+        where, child = _where(diagnostic, by_name, out)
+        summary = str(diagnostic.get("summary") or "terraform reports a problem").strip()
+        detail = " ".join(str(diagnostic.get("detail") or "").split())
+        about = f"module {child.name}" + (f" (from {child.spec})" if child and child.spec else "") if child else "the modules"
+        message = f"terraform validate: {about}: {summary}" + (f": {detail}" if detail else "")
+        related = (Location(child.spec_path),) if child and child.spec_path else ()
+        kind = "NS309" if diagnostic.get("severity") == "warning" else "NS308"
+        findings.append(code(kind).at(where, message, related=related))
+    return findings
