@@ -169,3 +169,22 @@ def test_workers_give_the_same_output_as_one_process(tmp_path):
 def test_jobs_must_be_positive(project):
     result = run_cli("validate", "-j", "0", cwd=project)
     assert result.returncode == 2 and "--jobs 0" in result.stderr
+
+
+def test_what_the_repository_decides_is_part_of_a_modules_inputs(tmp_path):
+    """A module compiled under one folder account (or pool block, or backend) is not current under
+    another: the headers record what the repository decided, so compile rewrites it and --check says so."""
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "ds-team.yaml").write_text(BASE_SPEC)
+    config = '[[accounts]]\nid = "{id}"\nname = "research"\nspecs = ["specs/**"]\n'
+    (tmp_path / "netspec.toml").write_text(config.format(id="111111111111"))
+    assert run_cli("compile", cwd=tmp_path).returncode == 0
+    provider = tmp_path / "out" / "ds-team" / "provider.tf.json"
+    assert "111111111111" in provider.read_text()
+    (tmp_path / "netspec.toml").write_text(config.format(id="222222222222"))
+    check = run_cli("compile", "--check", cwd=tmp_path)
+    assert check.returncode == 1 and "NS302" in check.stdout and "provider.tf.json stale" in check.stdout
+    again = run_cli("compile", "-v", cwd=tmp_path)
+    assert again.returncode == 0 and "out/ds-team: " in again.stderr and "up to date" not in again.stderr
+    assert "222222222222" in provider.read_text() and "111111111111" not in provider.read_text()
+    assert run_cli("compile", "--check", cwd=tmp_path).returncode == 0
