@@ -33,7 +33,7 @@ def test_workflow_uses_only_real_commands_and_flags():
     steps = WORKFLOW["jobs"]["netspec"]["steps"]
     script = "\n".join(step.get("run", "") for step in steps)
     calls = re.findall(r"netspec ([a-z]+)((?: --?[a-z-]+)*)", script)
-    assert {c for c, _ in calls} >= {"validate", "compile", "audit", "diff", "graph"}
+    assert {c for c, _ in calls} >= {"validate", "compile", "audit", "verify", "diff", "graph"}
     for command, flags in calls:
         helptext = run_cli(command, "--help").stdout
         for flag in flags.split():
