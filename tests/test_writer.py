@@ -175,6 +175,28 @@ def test_compile_waits_its_turn(project):
     assert b'"team": "ml"' in (module / "vpc.tf.json").read_bytes()
 
 
+def test_prune_waits_its_turn(project):
+    """--prune removes an orphan's files under the folder's lock, like a write: never under a running compile."""
+    other = BASE_SPEC.replace("name: ds-team", "name: old-team").replace("10.2.0.0/16", "10.7.0.0/16")
+    (project / "specs" / "old.yaml").write_text(other)
+    assert run_cli("compile", cwd=project).returncode == 0
+    (project / "specs" / "old.yaml").unlink()
+    module = project / "out" / "old-team"
+    holder = os.open(module, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        waiting = subprocess.Popen([sys.executable, "-m", "netspec", "compile", "--prune"], cwd=project, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(1.5)
+        assert waiting.poll() is None, "prune waits while another run holds the module"
+        assert (module / "vpc.tf.json").exists()
+    finally:
+        os.close(holder)
+    _, stderr = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0, stderr
+    assert not module.exists() and "out/old-team: removed" in stderr
+
+
 def _specs(folder: Path, count: int, variant: int) -> dict[str, str]:
     """`count` specs; each variant changes every module, and toggles flow logs (a file comes and goes)."""
     shas = {}

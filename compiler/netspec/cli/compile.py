@@ -79,7 +79,11 @@ def _orphans(results: list[Result], settings: config.Settings, write_back: Write
                 f"{shown}/ was generated from {orphan.source}, but no spec compiles to it now; "
                 f"`netspec compile --prune` removes its {len(orphan.generated)} generated file(s){kept}"))
         elif prune:
-            gone = lifecycle.prune(orphan)
+            try:
+                gone = lifecycle.prune(orphan)
+            except OSError as exc:  # LinkedFolder too: replaced by a link since it was found
+                findings.append(_cannot(orphan.directory, exc, "prune"))
+                continue
             note(f"{shown}: removed {len(orphan.generated)} generated file(s) of {orphan.source}"
                  + ("" if not orphan.kept else f"; kept {orphan.kept_names()} (not written by netspec)")
                  + ("; folder removed" if gone else ""), verbosity=settings.verbosity)
