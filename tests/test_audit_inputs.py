@@ -203,3 +203,17 @@ def test_references_to_literal_attributes_are_read_through(copy_of):
         {"in_vpc": rule}))
     (finding,) = run_audit(module)
     assert finding.code == "NS511" and "cidr_ipv6" in finding.message
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a: " + "[" * 600 + "]" * 600 + "\n", "the spec cannot be read: it is nested too deeply"),
+    ("name: [x\n", "the spec cannot be read (while parsing a flow sequence)"),
+], ids=["deep", "syntax"])
+def test_an_unreadable_spec_is_said_plainly_with_what_to_do(tmp_path, text, message):
+    from conftest import run_cli
+    (tmp_path / "spec.yaml").write_text(text)
+    result = run_cli("audit", str(OUT / "ds-team"), "--spec", "spec.yaml", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 2, "the audit could not do what was asked: an I/O-class error"
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert (finding["code"], finding["path"], finding["message"]) == ("NS304", "spec.yaml", message)
+    assert "netspec validate" in finding["hint"]

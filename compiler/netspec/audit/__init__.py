@@ -81,7 +81,7 @@ def run(paths: list[Path] | None, spec_path: Path | None, *, settings: "Settings
         try:
             spec = read_expectation(spec_path)
         except SpecError as exc:
-            spec_findings.append(code("NS304").at(Location(display_path(spec_path)), str(exc)))
+            spec_findings.append(code("NS304").at(Location(display_path(spec_path)), str(exc), hint=exc.hint))
     modules = load_paths(paths or default_paths(spec, settings.out))
     found = audit(modules, spec, accounts=settings.accounts, root=settings.root)
     findings = suppress.apply(spec_findings + found, settings.suppressions,

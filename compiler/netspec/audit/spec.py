@@ -98,7 +98,14 @@ class Expectation:
 
 
 class SpecError(ValueError):
-    pass
+    """A spec the audit cannot read; `hint` says what to do when it is not a path's problem."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+_UNREADABLE_HINT = "run `netspec validate` on the spec: it reports each problem at its line"
 
 
 def _account(value: Any) -> str | None:
@@ -154,8 +161,11 @@ def expectation_from(document: Any, source: str = "") -> Expectation:
 def parse_expectation(raw: bytes, source: str) -> Expectation:
     try:
         document = yaml.safe_load(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, yaml.YAMLError, RecursionError, ValueError) as exc:
-        raise SpecError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    except RecursionError:
+        raise SpecError("the spec cannot be read: it is nested too deeply", _UNREADABLE_HINT) from None
+    except (UnicodeDecodeError, yaml.YAMLError, ValueError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise SpecError(f"the spec cannot be read ({first[:200]})", _UNREADABLE_HINT) from None
     return expectation_from(document, source)
 
 
