@@ -49,6 +49,15 @@ def test_child_modules_validate_under_a_root(tf_env, tmp_path):
     assert result.returncode == 0 and json.loads(result.stdout)["findings"] == [], result.stdout + result.stderr
 
 
+def test_hcl_modules_verify_with_their_own_providers(tf_env, tmp_path):
+    """--emit hcl: each module's provider.tf is read for its configuration (regions differ), and all verify."""
+    shutil.copytree(SPECS, tmp_path / "specs")
+    assert run_cli("compile", "--emit", "hcl", "--out", "out", cwd=tmp_path).returncode == 0
+    assert list((tmp_path / "out").glob("*/provider.tf")) and not list((tmp_path / "out").glob("*/*.tf.json"))
+    result = verify(tmp_path / "out", tf_env)
+    assert result.returncode == 0 and json.loads(result.stdout)["findings"] == [], result.stdout + result.stderr
+
+
 def _mixed(tmp_path: Path) -> Path:
     """Two modules of two regions with their provider blocks, and one compiled with --module."""
     specs = tmp_path / "specs"

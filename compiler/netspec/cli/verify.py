@@ -67,10 +67,15 @@ def _provider(folder: Path, files: list[str]) -> dict[str, Any] | None:
         if raw is None:
             continue
         document, problem = parse_document(folder / name, raw.decode("utf-8", "replace"))
-        found = (document or {}).get("provider", {}).get("aws") if problem is None else None
-        found = found[0] if isinstance(found, list) and len(found) == 1 else found
-        if isinstance(found, dict):
-            return {k: v for k, v in found.items() if k != "//"}
+        if problem is not None or document is None:
+            continue
+        # JSON: {"provider": {"aws": {...}}} (or a list of bodies); HCL as read: {"provider": [{"aws": {...}}]}
+        blocks = document.get("provider")
+        bodies = [body for block in (blocks if isinstance(blocks, list) else [blocks]) if isinstance(block, dict)
+                  for found in [block.get("aws")] for body in (found if isinstance(found, list) else [found])
+                  if isinstance(body, dict)]
+        if len(bodies) == 1:
+            return {k: v for k, v in bodies[0].items() if k != "//"}
     return None
 
 
