@@ -98,7 +98,7 @@ CASES = [
     Case("audit-spec-fifo", "NS304", 1, 2, "a FIFO, not a regular file"),
     Case("audit-json-nested-100000", "NS500", 1, 1, "nested too deeply"),
     Case("audit-json-nested-500", "NS500", 1, 1, "nest deeper than 100 levels"),
-    Case("audit-spec-nested-5000", "NS304", 1, 2, "recursion"),
+    Case("audit-spec-nested-5000", "NS304", 1, 2, "nested too deeply"),
     # Paths that name no spec: usage errors.
     Case("empty-folder", None, 0, 2, "no spec files (*.yaml, *.yml) in this folder"),
     Case("folder-without-specs", None, 0, 2, "no spec files (*.yaml, *.yml) in this folder"),
