@@ -35,7 +35,7 @@ from ..writer import LinkedFolder, ModuleFolder
 from .repository import Source
 
 # Below this many specs a run stays in this process: starting workers (forking, a pipe each)
-# costs about as much as checking this many specs (bench/bench_compile.py measures the crossover).
+# costs about as much as checking this many specs (whole runs are timed by bench/run.py).
 PARALLEL_MIN_SPECS = 24
 
 T = TypeVar("T")
