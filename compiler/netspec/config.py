@@ -39,6 +39,7 @@ CONFIG_FILE = "netspec.toml"
 PYPROJECT = "pyproject.toml"
 PYPROJECT_TABLE = ("tool", "netspec")
 CONFIG_SCHEMA = "netspec-config.schema.json"
+CACHE_FOLDER = ".netspec_cache"  # the findings cache (cli/cache.py), in the configuration's folder
 MAX_CONFIG_BYTES = 1024 * 1024  # netspec.toml or pyproject.toml, checked before reading (files.read_bounded)
 
 # The spec's schema codes, as the configuration file's codes.
@@ -61,6 +62,7 @@ class Settings:
     accounts: tuple[AccountDefault, ...] = ()
     backend: BackendTemplate | None = None
     atlantis: AtlantisSettings = AtlantisSettings()
+    cache: Path | None = Path(CACHE_FOLDER)  # the findings cache's folder; None: no cache
     # Command line only.
     verbosity: Verbosity = Verbosity.NORMAL
     color: bool = True
@@ -169,12 +171,13 @@ KEYS: tuple[Key, ...] = (
     Key("accounts", "accounts", _accounts),
     Key("backend", "backend", _backend),
     Key("atlantis", "atlantis", _atlantis),
+    Key("cache", "cache", lambda value, c: c.root / (CACHE_FOLDER if value is True else value) if value else None),
 )
 
 
 def defaults(root: Path = Path(".")) -> Settings:
     """The settings without a configuration file, paths relative to `root`."""
-    return Settings(root=root, specs=(root / "specs",), out=root / "out")
+    return Settings(root=root, specs=(root / "specs",), out=root / "out", cache=root / CACHE_FOLDER)
 
 
 def _json_ready(value: Any) -> Any:

@@ -29,7 +29,7 @@ K = TypeVar("K", bound=Hashable)
 
 
 def _where(result: Result, pointer: tuple[str, ...]) -> Location:
-    return result.document.at(pointer) if result.document else Location(result.path)
+    return result.at(pointer)
 
 
 def _and_more(count: int, what: str) -> str:

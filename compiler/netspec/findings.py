@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,14 +94,24 @@ class Finding:
         return self.suppressed_by is None
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path, *, folders: dict[Path, Path] | None = None) -> str:
     """How findings name a file: relative to the working directory when inside it.
 
     A link is named as itself, not as what it points at (its folder is resolved, not it).
+    `folders`: folders resolved already, filled in as they are (a run naming thousands of files
+    in a few folders resolves each folder once).
     """
     try:
-        full = path.resolve() if path.name in ("", "..") else path.parent.resolve() / path.name
-        return printable(full.relative_to(Path.cwd().resolve()).as_posix())
+        if path.name in ("", ".."):
+            full = path.resolve()
+        else:
+            folder = folders.get(path.parent) if folders is not None else None
+            if folder is None:
+                folder = path.parent.resolve()
+                if folders is not None:
+                    folders[path.parent] = folder
+            full = folder / path.name
+        return printable(full.relative_to(os.getcwd()).as_posix())  # getcwd(3) is already resolved
     except (ValueError, RuntimeError, OSError):  # outside it, or a symlink loop resolve() gives up on
         return printable(path.as_posix())
 

@@ -318,12 +318,16 @@ def too_large(path: str, size: int | None) -> Finding:
     return code("NS007").at(Location(path, 1, 1), f"the file is {shown}; specs are limited to {MAX_SPEC_BYTES:,}")
 
 
+def without_bom(raw: bytes) -> bytes:
+    """A spec's bytes without the UTF-8 byte order mark an editor may put first: its text is the rest."""
+    return raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+
+
 def load_bytes(raw: bytes, path: str) -> tuple[Document | None, list[Finding]]:
     start = Location(path, 1, 1)
     if len(raw) > MAX_SPEC_BYTES:  # exactly one byte over: the reader stopped there (a stream, a growing file)
         return None, [too_large(path, len(raw) if len(raw) > MAX_SPEC_BYTES + 1 else None)]
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+    raw = without_bom(raw)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

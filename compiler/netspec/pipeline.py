@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from . import partial, policies
 from .build import build_network
 from .codes import code
 from .context import NO_CONTEXT, SpecContext
-from .findings import Finding, has_errors, sort_findings
+from .findings import Finding, Location, has_errors, sort_findings
 from .loader import Document, Pointer, load_bytes
 from .model import Network
 from .render import RenderOptions, render_module
@@ -44,6 +45,10 @@ class Result:
     document: Document | None = field(default=None, compare=False)  # for locating cross-spec findings
     claim: Claim | None = None  # with the model
     current: bool = False  # its module on disk is already what it compiles to: nothing rendered (cli)
+    # A result kept from an earlier run (cli/cache.py) has no document; it carries what is read of one:
+    anchors: Mapping[Pointer, Location] = field(default_factory=dict, compare=False)  # where cross-spec findings point
+    declared: str | None = field(default=None, compare=False)  # its `name` as written
+    text: str | None = field(default=None, compare=False)  # its text, for inline suppressions
 
     @property
     def ok(self) -> bool:
@@ -52,6 +57,21 @@ class Result:
     @property
     def name(self) -> str | None:
         return self.claim.name if self.claim else None
+
+    @property
+    def written_name(self) -> str | None:
+        """Its `name` as the spec writes it, even when the spec has errors; None when that is not a string."""
+        if self.document is None:
+            return self.declared
+        data = self.document.data
+        name = data.get("name") if isinstance(data, dict) else None
+        return name if isinstance(name, str) else None
+
+    def at(self, pointer: Pointer) -> Location:
+        """Where a part of the spec is (for findings about it made after the check), else the spec itself."""
+        if self.document is not None:
+            return self.document.at(pointer)
+        return self.anchors.get(pointer, Location(self.path))
 
 
 def resolve(doc: Document, context: SpecContext = NO_CONTEXT) -> tuple[Document, set[Pointer], list[Finding]]:

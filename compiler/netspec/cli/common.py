@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,8 @@ from ..findings import Finding, display_path, has_errors, sort_findings
 from ..loader import MAX_SPEC_BYTES, load_bytes
 from ..pipeline import Result
 from ..report import Format, Progress, Summary, TextReport, Verbosity, emit
-from .jobs import Work, check_source, cpu_count, load_spec, read_spec_file, spread
+from .cache import Cache, Entry
+from .jobs import Job, Read, Work, check_job, cpu_count, load_read, load_spec, read_one, read_spec_file, spread
 from .repository import Plan, Source, plan
 
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -42,6 +44,13 @@ StdinNameOpt = typer.Option(None, "--stdin-filename", show_default=False,
 JobsOpt = typer.Option(None, "--jobs", "-j", show_default=False,
                        help="Worker processes for many specs (default: the number of CPUs; 1: none). "
                             "Output is the same for every number.")
+NoCacheOpt = typer.Option(False, "--no-cache", help="Check every spec in full: neither read nor write the findings "
+                                                     "cache (.netspec_cache/). Output is the same either way.")
+
+
+def run_cache(settings: config.Settings, no_cache: bool) -> Cache | None:
+    """The findings cache a run of validate or compile reads and writes back; None when switched off."""
+    return None if no_cache or settings.cache is None else Cache.open(settings.cache)
 
 
 class UsageError(Exception):
@@ -117,10 +126,11 @@ class Run:
 
 
 def compile_paths(paths: list[Path], *, settings: config.Settings, work: Work = Work(),
-                  stdin_name: Optional[str] = None, release: bool = False) -> Run:
+                  stdin_name: Optional[str] = None, release: bool = False, cache: Cache | None = None) -> Run:
     """Every spec under `paths` (`-`: standard input) through `work`, each with what the repository
     decides for it (pools, accounts, backend), checked across specs, suppressions applied.
     `release`: --prune. Results keep their model only when `work.keep_model` (`jobs.finish`).
+    `cache`: the findings cache (cli/cache.py), read and written back; None: every spec checked in full.
 
     Two steps, each spread over `settings.jobs` workers: every spec is loaded, the repository
     decides across them (`repository.plan`: one spec's pool block depends on the others), then
@@ -130,20 +140,52 @@ def compile_paths(paths: list[Path], *, settings: config.Settings, work: Work = 
     if stdin_name is not None and STDIN not in paths:
         raise UsageError("--stdin-filename names the spec read from standard input; give - as a path")
     specs = find_specs([p for p in paths if p != STDIN])
-    sources: list[Source] = list(spread(load_spec, specs, jobs=settings.jobs))
+    if cache is not None and (work.keep_model or settings.pools or settings.lock_file.exists()):
+        cache = None  # a model is wanted, or pools decide blocks across specs: every spec is loaded
+    folders: dict[Path, Path] = {}
+    reads = [read_one(spec, folders=folders) for spec in specs] if cache is not None else []
+    digests = {shown: hashlib.sha256(raw).hexdigest() for _, shown, raw in reads if isinstance(raw, bytes)}
+    hits: dict[str, Entry] = {}
+    if cache is not None and not work.force:
+        hits = {shown: entry for shown, digest in digests.items() if (entry := cache.get(shown, digest)) is not None}
+    sources = _load(reads, hits, settings) if cache is not None else list(spread(load_spec, specs, jobs=settings.jobs))
     if STDIN in paths:
         label = stdin_name or STDIN_LABEL
         # Bounded like a file: one byte over the limit is enough for NS007.
         sources.append(Source(label, None, *load_bytes(sys.stdin.buffer.read(MAX_SPEC_BYTES + 1), label)))
     decided = plan(sources, settings, complete=is_complete(paths), release=release)
+    if hits and decided.allocation is not None:  # a spec asks a pool for its block: decided from every document
+        hits = {}
+        sources = _load(reads, hits, settings) + sources[len(reads):]
+        decided = plan(sources, settings, complete=is_complete(paths), release=release)
+    keep = cache is not None and decided.allocation is None
+    raws = {shown: raw for _, shown, raw in reads if shown in hits}
+    items = []
+    for s in sources:
+        context = decided.contexts[s.path]
+        entry = hits.get(s.path)
+        items.append(Job(s, context, raws.get(s.path), entry if entry and entry.context == context.recorded() else None,
+                         digests.get(s.path) if keep else None))
+    slow = iter(spread(functools.partial(check_job, work), [j for j in items if not j.quick(work)], jobs=settings.jobs))
     results = []
     progress = Progress(len(sources))
-    items = [(s, decided.contexts[s.path]) for s in sources]
-    for index, result in enumerate(spread(functools.partial(check_source, work), items, jobs=settings.jobs), 1):
+    for index, item in enumerate(items, 1):
+        result, entry = check_job(work, item) if item.quick(work) else next(slow)
+        if entry is not None and cache is not None:
+            cache.put(result.path, entry)
         progress.step(index, result.path)
         results.append(result)
     progress.done()
+    if cache is not None:
+        cache.keep({s.path for s in sources})
+        cache.save()
     return Run([_suppressed(r, settings) for r in check_across(results)], decided, decided.findings)
+
+
+def _load(reads: list[Read], hits: dict[str, Entry], settings: config.Settings) -> list[Source]:
+    """The sources of specs read: loaded, except those the cache answers (loaded later if need be)."""
+    loaded = iter(spread(load_read, [r for r in reads if r[1] not in hits], jobs=settings.jobs))
+    return [Source(shown, spec) if shown in hits else next(loaded) for spec, shown, _ in reads]
 
 
 def compile_spec(spec: Path, settings: config.Settings) -> Result:
@@ -158,8 +200,9 @@ def _suppressed(result: Result, settings: config.Settings) -> Result:
     """A spec's findings with its inline and the configuration's suppressions applied."""
     inline: list = []
     malformed: list[Finding] = []
-    if result.document is not None:
-        inline, malformed = suppress.inline(result.document.text, result.path)
+    text = result.document.text if result.document is not None else result.text
+    if text is not None:
+        inline, malformed = suppress.inline(text, result.path)
     findings = suppress.apply([*result.findings, *malformed, *suppress.expired(inline, settings.today)],
                               [*inline, *settings.suppressions], root=settings.root, today=settings.today)
     files = result.files if not has_errors(findings) else {}

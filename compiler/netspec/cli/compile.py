@@ -18,9 +18,9 @@ from ..pipeline import Result
 from ..render import Emit, RenderOptions
 from ..report import Format, Verbosity, note
 from ..writer import Change, FileChange, LinkedFolder, ModuleFolder, Switch
-from .common import (ConfigOpt, FormatOpt, JobsOpt, NoColorOpt, PathsArg, QuietOpt, Run, StdinNameOpt, StrictOpt,
-                     UsageError, VerboseOpt, compile_paths, finish, is_complete, run_findings, settings_for,
-                     spec_paths)
+from .common import (ConfigOpt, FormatOpt, JobsOpt, NoCacheOpt, NoColorOpt, PathsArg, QuietOpt, Run, StdinNameOpt,
+                     StrictOpt, UsageError, VerboseOpt, compile_paths, finish, is_complete, run_cache, run_findings,
+                     settings_for, spec_paths)
 from .jobs import Work
 from .repository import held, write_atomically
 
@@ -58,9 +58,8 @@ def _names(results: list[Result]) -> tuple[set[str], set[str]]:
     and the file names of specs whose name could not be read."""
     names, unknown = set(), set()
     for r in results:
-        data = r.document.data if r.document is not None else None
-        name = r.name or (data.get("name") if isinstance(data, dict) else None)
-        if isinstance(name, str):
+        name = r.name or r.written_name
+        if name is not None:
             names.add(name)
         else:
             unknown.add(PurePath(r.path).name)
@@ -244,7 +243,9 @@ def compile_command(
     emit: Optional[Emit] = typer.Option(None, "--emit", show_default=False,
                                         help="Module format: json (.tf.json files) or hcl (.tf files) (default: the configuration's, else json)."),
     force: bool = typer.Option(False, "--force", help="Render and compare every module, even one whose files' headers "
-                                                      "say it is current (with --check: compare every byte)."),
+                                                      "say it is current (with --check: compare every byte); "
+                                                      "check every spec in full, whatever the findings cache holds."),
+    no_cache: bool = NoCacheOpt,
     jobs: Optional[int] = JobsOpt,
     compile_fmt: Optional[CompileFormat] = typer.Option(
         None, "--format", "-f", show_default=False, help="Findings format (default: the configuration's, else text). "
@@ -302,7 +303,8 @@ def compile_command(
         # Allocating from the pools reads netspec.lock and writing it ends the run: runs that may
         # change it take turns, so two concurrent compiles never hand out one block twice.
         with held(settings, exclusive=write_back is WriteBack.YES):
-            run = compile_paths(given, settings=settings, work=work, stdin_name=stdin_filename, release=prune)
+            run = compile_paths(given, settings=settings, work=work, stdin_name=stdin_filename, release=prune,
+                                cache=run_cache(settings, no_cache))
             findings = run_findings(run, settings)
             compiled = set()
             for path, problems in _write_back(run.results, settings, write_back):
@@ -327,8 +329,9 @@ def validate_command(
     config_file: Optional[Path] = ConfigOpt,
     stdin_filename: Optional[str] = StdinNameOpt,
     jobs: Optional[int] = JobsOpt,
+    no_cache: bool = NoCacheOpt,
 ) -> None:
-    """Run every check on specs; write nothing.
+    """Run every check on specs; write nothing (but the findings cache).
 
     Examples:
 
@@ -340,5 +343,6 @@ def validate_command(
     """
     settings = settings_for(config_file=config_file, fmt=fmt, strict=strict, quiet=quiet, verbose=verbose,
                             no_color=no_color, jobs=jobs)
-    run = compile_paths(spec_paths(paths, settings), settings=settings, stdin_name=stdin_filename)
+    run = compile_paths(spec_paths(paths, settings), settings=settings, stdin_name=stdin_filename,
+                        cache=run_cache(settings, no_cache))
     finish(run_findings(run, settings), len(run.results), settings=settings)

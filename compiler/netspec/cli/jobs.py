@@ -28,10 +28,12 @@ from ..codes import code
 from ..files import NotRegular, TooLarge, read_bounded
 from ..findings import Finding, Location, display_path
 from ..context import SpecContext
-from ..loader import MAX_SPEC_BYTES, load_bytes, too_large
+from ..loader import MAX_SPEC_BYTES, load_bytes, too_large, without_bom
 from ..pipeline import Result, check_loaded, render_result
+from ..pools import wants_pool
 from ..render import RenderOptions, file_names, stamp
 from ..writer import LinkedFolder, ModuleFolder
+from .cache import Entry, entry_of
 from .repository import Source
 
 # Below this many specs a run stays in this process: starting workers (forking, a pipe each)
@@ -64,25 +66,30 @@ def cpu_count() -> int:
 def read_spec_file(path: Path) -> bytes | Finding:
     """A spec's bytes, or the finding that says why it was not read: NS304 (not a regular
     file, or unreadable) or NS007 (over the size limit), decided before reading (`files`)."""
-    shown = display_path(path)
     try:
         return read_bounded(path, MAX_SPEC_BYTES)
     except NotRegular as exc:
-        return code("NS304").at(Location(shown), f"{exc}, not a regular file; specs are read only from regular files",
-                                hint="remove it, or name it so it does not end in .yaml or .yml")
+        return code("NS304").at(Location(display_path(path)), f"{exc}, not a regular file; specs are read only "
+                                "from regular files", hint="remove it, or name it so it does not end in .yaml or .yml")
     except TooLarge as exc:
-        return too_large(shown, exc.size)
+        return too_large(display_path(path), exc.size)
     except OSError as exc:
-        return code("NS304").at(Location(shown), exc.strerror or str(exc))
+        return code("NS304").at(Location(display_path(path)), exc.strerror or str(exc))
 
 
 def _current(work: Work, result: Result) -> bool:
     network, options = result.network, work.render
-    assert network is not None and options is not None and work.out is not None
+    assert network is not None and options is not None
+    return _module_current(work, network.name, file_names(network, options), network.source.sha256,
+                           stamp.inputs(network.source, options.recorded()))
+
+
+def _module_current(work: Work, name: str, names: list[str], sha256: str, inputs: str) -> bool:
+    """The module OUT/<name>/ holds exactly these files, each naming this spec digest and these inputs."""
+    assert work.out is not None
     try:
-        with ModuleFolder(work.out / network.name, write=False) as folder:
-            return folder.current(file_names(network, options), network.source.sha256,
-                                  stamp.inputs(network.source, options.recorded()), no_leftovers=work.writing)
+        with ModuleFolder(work.out / name, write=False) as folder:
+            return folder.current(names, sha256, inputs, no_leftovers=work.writing)
     except (LinkedFolder, OSError):
         return False  # writing or comparing it reports why
 
@@ -98,19 +105,70 @@ def finish(work: Work, result: Result) -> Result:
     return result if work.keep_model else dataclasses.replace(result, network=None)
 
 
-def load_spec(spec: Path) -> Source:
-    """One spec file, read and loaded (or the finding that says why not)."""
-    shown = display_path(spec)
-    raw = read_spec_file(spec)
+Read = tuple[Path, str, "bytes | Finding"]  # a spec file, its display path, and its bytes (or why there are none)
+
+
+def read_one(spec: Path, *, folders: dict[Path, Path] | None = None) -> Read:
+    """A spec file's bytes (`folders`: as `display_path`'s)."""
+    return spec, display_path(spec, folders=folders), read_spec_file(spec)
+
+
+def load_read(read: Read) -> Source:
+    """A spec file read, loaded (or the finding that says why it was not read)."""
+    spec, shown, raw = read
     if isinstance(raw, Finding):
         return Source(shown, spec, None, [raw])
     return Source(shown, spec, *load_bytes(raw, shown))
+
+
+def load_spec(spec: Path) -> Source:
+    """One spec file, read and loaded (or the finding that says why not)."""
+    return load_read(read_one(spec))
 
 
 def check_source(work: Work, item: tuple[Source, SpecContext]) -> Result:
     """One loaded spec's result, with what the repository decided for it."""
     source, context = item
     return finish(work, check_loaded(source.doc, source.findings, source.path, context=context))
+
+
+@dataclass(frozen=True)
+class Job:
+    """A spec's second step, with the findings cache (cli/cache.py): check a loaded spec, or answer from
+    what an earlier run found, loading the spec only when its module on disk is not what it compiles to."""
+
+    source: Source  # not loaded when `raw` is given
+    context: SpecContext
+    raw: bytes | None = None  # the spec's bytes, not loaded yet
+    cached: Entry | None = None  # what an earlier run found for these bytes in this context
+    digest: str | None = None  # sha256 of the bytes: the result is to be kept in the cache
+
+    def quick(self, work: Work) -> bool:
+        """Answered from the cache without reading a file: nothing to render (validate), or no module."""
+        return self.cached is not None and (work.render is None or self.cached.module is None or not self.cached.ok)
+
+
+def check_job(work: Work, job: Job) -> tuple[Result, Entry | None]:
+    """The spec's result, and the cache entry of a spec checked anew (None: from the cache, or not to keep)."""
+    source, context = job.source, job.context
+    if job.cached is not None and job.raw is not None:
+        hit = job.cached.result(source.path)
+        if job.cached.loaded:
+            hit = dataclasses.replace(hit, text=without_bom(job.raw).decode("utf-8"))
+        module, options = job.cached.module, work.render
+        if job.quick(work):
+            return hit, None
+        assert module is not None and options is not None and hit.name is not None
+        if not work.force and work.out is not None and _module_current(
+                work, hit.name, module.names(options), module.sha256,
+                module.inputs(source.path, context.recorded(), options)):
+            return dataclasses.replace(hit, current=True), None
+    if job.raw is not None:  # not loaded yet: not in the cache, or its module is not current
+        source = Source(source.path, source.file, *load_bytes(job.raw, source.path))
+    result = check_loaded(source.doc, source.findings, source.path, context=context)
+    keep = job.digest is not None and not wants_pool(source.doc)
+    entry = entry_of(result, job.digest, context.recorded()) if keep and job.digest is not None else None
+    return finish(work, result), entry
 
 
 def _pool_context():  # type: ignore[no-untyped-def]

@@ -47,19 +47,28 @@ class Plan:
         return list(self.allocation.lock_findings) if self.allocation else []
 
 
-def _absolute(path: Path) -> Path:
-    """`path` resolved; as it is (made absolute) when it cannot be, e.g. a symlink loop (read as NS304)."""
+def _absolute(path: Path, folders: dict[Path, Path] | None = None) -> Path:
+    """`path` resolved; as it is (made absolute) when it cannot be, e.g. a symlink loop (read as NS304).
+    `folders`: folders resolved already, filled in as they are (each folder of a run resolved once)."""
     try:
-        return path.resolve()
+        if folders is None or path.name in ("", ".."):
+            return path.resolve()
+        folder = folders.get(path.parent)
+        if folder is None:
+            folder = folders[path.parent] = path.parent.resolve()
+        full = folder / path.name
+        return full.resolve() if full.is_symlink() else full
     except (OSError, RuntimeError):
         return path.absolute()
 
 
-def relative_spec(source: Source, settings: config.Settings) -> str:
-    """The spec's path relative to the configuration's folder (posix), as the lock and globs name it."""
+def relative_spec(source: Source, settings: config.Settings, *, root: Path | None = None,
+                  folders: dict[Path, Path] | None = None) -> str:
+    """The spec's path relative to the configuration's folder (posix), as the lock and globs name it.
+    `root` and `folders`: resolved already (a run resolves each folder once for all its specs)."""
     if source.file is None:
         return source.path
-    return PurePath(os.path.relpath(_absolute(source.file), _absolute(settings.root))).as_posix()
+    return PurePath(os.path.relpath(_absolute(source.file, folders), root or _absolute(settings.root))).as_posix()
 
 
 def read_lock(settings: config.Settings) -> Lock:
@@ -112,7 +121,8 @@ def plan(sources: list[Source], settings: config.Settings, *, complete: bool, re
     """Each source's context: its pool block (allocated, or as the lock records it), its folder's
     default account and the state backend. `complete`: the run reads every configured spec.
     `lock`: the lock to decide with (`netspec diff` passes the base's); default netspec.lock."""
-    relative = {s.path: relative_spec(s, settings) for s in sources}
+    root, folders = _absolute(settings.root), dict[Path, Path]()
+    relative = {s.path: relative_spec(s, settings, root=root, folders=folders) for s in sources}
     defaults = {s.path: accounts.default_for(relative[s.path] if s.file else None, settings.accounts)
                 for s in sources}
     lock = lock if lock is not None else read_lock(settings)

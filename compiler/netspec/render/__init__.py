@@ -26,7 +26,7 @@ from .tf import Body, dumps
 from .versions import provider, versions
 from .vpc import vpc
 
-__all__ = ["Emit", "FILES", "GENERATED_MARK", "RenderOptions", "file_names", "header", "render_module", "stamp"]
+__all__ = ["Emit", "FILES", "GENERATED_MARK", "RenderOptions", "emitted_names", "file_names", "header", "render_module", "stamp"]
 
 
 class Emit(str, enum.Enum):
@@ -76,10 +76,12 @@ def header(network: Network, options: RenderOptions = RenderOptions()) -> str:
 
 def file_names(network: Network, options: RenderOptions = RenderOptions()) -> list[str]:
     """The names of the files `render_module` makes, without rendering them."""
-    names = [spec.name for spec in FILES if spec.wanted(network, options)]
-    if options.emit is Emit.HCL:
-        return [name.removesuffix(".json") for name in names]
-    return names
+    return emitted_names([spec.name for spec in FILES if spec.wanted(network, options)], options.emit)
+
+
+def emitted_names(names: list[str], emit: Emit) -> list[str]:
+    """The names of Terraform JSON files as `emit` writes them (.tf.json, or .tf for HCL)."""
+    return [name.removesuffix(".json") for name in names] if emit is Emit.HCL else names
 
 
 def render_module(network: Network, *, options: RenderOptions = RenderOptions()) -> dict[str, str]:
