@@ -144,28 +144,30 @@ def compile_paths(paths: list[Path], *, settings: config.Settings, work: Work = 
         cache = None  # a model is wanted, or pools decide blocks across specs: every spec is loaded
     folders: dict[Path, Path] = {}
     reads = [read_one(spec, folders=folders) for spec in specs] if cache is not None else []
-    digests = {shown: hashlib.sha256(raw).hexdigest() for _, shown, raw in reads if isinstance(raw, bytes)}
-    hits: dict[str, Entry] = {}
+    digests = [hashlib.sha256(raw).hexdigest() if isinstance(raw, bytes) else None for _, _, raw in reads]
+    cached: list[Entry | None] = [None] * len(reads)  # what the cache holds for each spec read, by position
     if cache is not None and not work.force:
-        hits = {shown: entry for shown, digest in digests.items() if (entry := cache.get(shown, digest)) is not None}
-    sources = _load(reads, hits, settings) if cache is not None else list(spread(load_spec, specs, jobs=settings.jobs))
+        cached = [cache.get(shown, digest) if digest else None for (_, shown, _), digest in zip(reads, digests)]
+    sources = _load(reads, cached, settings) if cache is not None else list(spread(load_spec, specs, jobs=settings.jobs))
     if STDIN in paths:
         label = stdin_name or STDIN_LABEL
         # Bounded like a file: one byte over the limit is enough for NS007.
         sources.append(Source(label, None, *load_bytes(sys.stdin.buffer.read(MAX_SPEC_BYTES + 1), label)))
     decided = plan(sources, settings, complete=is_complete(paths), release=release)
-    if hits and decided.allocation is not None:  # a spec asks a pool for its block: decided from every document
-        hits = {}
-        sources = _load(reads, hits, settings) + sources[len(reads):]
+    if any(cached) and decided.allocation is not None:  # a spec asks a pool for its block: decided from every document
+        rest = iter(spread(load_read, [r for r, entry in zip(reads, cached) if entry is not None], jobs=settings.jobs))
+        sources = [next(rest) if i < len(reads) and cached[i] is not None else s for i, s in enumerate(sources)]
+        cached = [None] * len(reads)
         decided = plan(sources, settings, complete=is_complete(paths), release=release)
     keep = cache is not None and decided.allocation is None
-    raws = {shown: raw for _, shown, raw in reads if shown in hits}
     items = []
-    for s in sources:
+    for i, s in enumerate(sources):  # the specs read, in order, then standard input (never cached)
         context = decided.contexts[s.path]
-        entry = hits.get(s.path)
-        items.append(Job(s, context, raws.get(s.path), entry if entry and entry.context == context.recorded() else None,
-                         digests.get(s.path) if keep else None))
+        entry = cached[i] if i < len(reads) else None
+        raw = reads[i][2] if entry is not None else None  # not loaded yet
+        usable = entry if entry is not None and entry.context == context.recorded() else None
+        items.append(Job(s, context, raw if isinstance(raw, bytes) else None, usable,
+                         digests[i] if keep and i < len(reads) else None))
     slow = iter(spread(functools.partial(check_job, work), [j for j in items if not j.quick(work)], jobs=settings.jobs))
     results = []
     progress = Progress(len(sources))
@@ -182,10 +184,10 @@ def compile_paths(paths: list[Path], *, settings: config.Settings, work: Work = 
     return Run([_suppressed(r, settings) for r in check_across(results)], decided, decided.findings)
 
 
-def _load(reads: list[Read], hits: dict[str, Entry], settings: config.Settings) -> list[Source]:
-    """The sources of specs read: loaded, except those the cache answers (loaded later if need be)."""
-    loaded = iter(spread(load_read, [r for r in reads if r[1] not in hits], jobs=settings.jobs))
-    return [Source(shown, spec) if shown in hits else next(loaded) for spec, shown, _ in reads]
+def _load(reads: list[Read], cached: list[Entry | None], settings: config.Settings) -> list[Source]:
+    """The sources of the specs read: loaded, except those the cache answers (loaded later if need be)."""
+    loaded = iter(spread(load_read, [r for r, entry in zip(reads, cached) if entry is None], jobs=settings.jobs))
+    return [Source(shown, spec) if entry is not None else next(loaded) for (spec, shown, _), entry in zip(reads, cached)]
 
 
 def compile_spec(spec: Path, settings: config.Settings) -> Result:
