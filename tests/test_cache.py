@@ -175,7 +175,7 @@ def test_a_cache_that_is_not_this_machines_is_ignored(project):
     lambda d: d.update(entries=[]),
     lambda d: d["entries"]["specs/broken.yaml"].update(findings=[["x"]]),
     lambda d: d["entries"]["specs/broken.yaml"]["findings"][0].__setitem__(2, "fatal"),
-    lambda d: d["entries"]["specs/ds-team.yaml"].update(claim=["ds-team", "us-east-1", "10.2.0.0/99", None, None]),
+    lambda d: d["entries"]["specs/ds-team.yaml"].update(claim=["ds-team", "us-east-1", [167903232, 99], None, None]),
     lambda d: d["entries"]["specs/ds-team.yaml"].update(anchors=[[["name"], ["p", 0, 1]]]),
     lambda d: d.update(format=99),
 ])

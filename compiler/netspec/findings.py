@@ -94,26 +94,34 @@ class Finding:
         return self.suppressed_by is None
 
 
-def display_path(path: Path, *, folders: dict[Path, Path] | None = None) -> str:
+def display_path(path: Path, *, folders: dict[Path, str | None] | None = None) -> str:
     """How findings name a file: relative to the working directory when inside it.
 
     A link is named as itself, not as what it points at (its folder is resolved, not it).
-    `folders`: folders resolved already, filled in as they are (a run naming thousands of files
-    in a few folders resolves each folder once).
+    `folders`: how folders are named, filled in as they are resolved (a run naming thousands
+    of files in a few folders resolves each folder once).
     """
+    if folders is not None and path.name not in ("", ".."):
+        if path.parent not in folders:
+            folders[path.parent] = _folder_prefix(path.parent)
+        prefix = folders[path.parent]
+        if prefix is not None:
+            return printable(prefix + path.name)
     try:
-        if path.name in ("", ".."):
-            full = path.resolve()
-        else:
-            folder = folders.get(path.parent) if folders is not None else None
-            if folder is None:
-                folder = path.parent.resolve()
-                if folders is not None:
-                    folders[path.parent] = folder
-            full = folder / path.name
+        full = path.resolve() if path.name in ("", "..") else path.parent.resolve() / path.name
         return printable(full.relative_to(os.getcwd()).as_posix())  # getcwd(3) is already resolved
     except (ValueError, RuntimeError, OSError):  # outside it, or a symlink loop resolve() gives up on
         return printable(path.as_posix())
+
+
+def _folder_prefix(folder: Path) -> str | None:
+    """What display_path puts before the name of a file in `folder` ("" for the working directory);
+    None when the folder is outside it (or cannot be resolved)."""
+    try:
+        relative = folder.resolve().relative_to(os.getcwd()).as_posix()
+    except (ValueError, RuntimeError, OSError):
+        return None
+    return "" if relative == "." else relative + "/"
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:

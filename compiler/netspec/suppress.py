@@ -33,6 +33,7 @@ MIN_REASON = 10  # as the configuration schema's `reason` minLength
 
 # `#` starts a YAML comment at the start of a line or after white space.
 _DIRECTIVE = re.compile(r"(?:^|(?<=\s))#\s*netspec\s*:(?P<body>.*)$")
+_ANY_DIRECTIVE = re.compile(r"#\s*netspec\s*:")  # what every directive line holds: one search rules most specs out
 _IGNORE = re.compile(r"\s*ignore\b")
 _FIRST_OPTION = re.compile(r"\s[a-z_]+=")
 _CODE = re.compile(r"NS[0-9]{3}")
@@ -69,7 +70,7 @@ def _options(rest: str) -> tuple[dict[str, str], str | None]:
 
 def inline(text: str, path: str) -> tuple[list[Suppression], list[Finding]]:
     """The `# netspec: ignore` directives of a spec, and an NS405 for each one that is malformed."""
-    if "netspec" not in text:
+    if not _ANY_DIRECTIVE.search(text):
         return [], []
     suppressions: list[Suppression] = []
     findings: list[Finding] = []

@@ -243,12 +243,24 @@ class ModuleFolder:
         return True
 
     def _read_whole(self, name: str) -> bytes:
+        """A regular file's bytes (never through a link), in as few system calls as it takes: open,
+        fstat, one read of one byte more than its size (short: the end), close. A file that grew
+        meanwhile is read on to the limit, and its content no longer matches its digest."""
         fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW, dir_fd=self.fd)
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
+        try:
+            info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
                 raise OSError(errno.EINVAL, "not a generated file", name)
-            return handle.read(MAX_FILE_BYTES + 1)
+            data = os.read(fd, info.st_size + 1)
+            if len(data) <= info.st_size:  # a short read of a regular file: its end
+                return data
+            chunks, size = [data], len(data)
+            while chunks[-1] and size <= MAX_FILE_BYTES:
+                chunks.append(os.read(fd, MAX_FILE_BYTES + 1 - size))
+                size += len(chunks[-1])
+            return b"".join(chunks)
+        finally:
+            os.close(fd)
 
     def apply(self, files: dict[str, str], changes: list[FileChange]) -> None:
         """Switch this one module to `files` (`Switch` does the same for many at once)."""

@@ -119,7 +119,8 @@ def _encode(entry: Entry) -> dict[str, Any]:
         "digest": entry.digest, "context": entry.context, "loaded": entry.loaded, "name": entry.name,
         "findings": [[_location(f.location), f.code, f.severity.value, f.message, f.hint,
                       [_location(r) for r in f.related], f.excerpt] for f in entry.findings],
-        "claim": None if claim is None else [claim.name, claim.region, None if claim.cidr is None else str(claim.cidr),
+        "claim": None if claim is None else [claim.name, claim.region, None if claim.cidr is None else
+                                             [int(claim.cidr.network_address), claim.cidr.prefixlen],
                                              claim.account, claim.pool],
         "anchors": [[list(p), _location(where)] for p, where in entry.anchors.items()],
         "module": None if entry.module is None else [entry.module.sha256, list(entry.module.files),
@@ -148,6 +149,14 @@ def _where(value: Any) -> Location:
     return Location(_text(path), _number(line), _number(col))
 
 
+def _block(value: Any) -> ipaddress.IPv4Network:
+    """A block from its address as a number and its prefix length (much quicker to read than its text)."""
+    address, prefix = value
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (address, prefix)):
+        raise TypeError("not a block")
+    return ipaddress.IPv4Network((address, prefix))
+
+
 def _names(value: Any) -> tuple[str, ...]:
     return tuple(_text(v) for v in value)
 
@@ -159,7 +168,7 @@ def _decode(value: dict[str, Any]) -> Entry:
     claim = None
     if value["claim"] is not None:
         name, region, cidr, account, pool = value["claim"]
-        claim = Claim(_text(name), _text(region), None if cidr is None else ipaddress.IPv4Network(_text(cidr)),
+        claim = Claim(_text(name), _text(region), None if cidr is None else _block(cidr),
                       _optional(account), _optional(pool))
     module = None
     if value["module"] is not None:

@@ -142,7 +142,7 @@ def compile_paths(paths: list[Path], *, settings: config.Settings, work: Work = 
     specs = find_specs([p for p in paths if p != STDIN])
     if cache is not None and (work.keep_model or settings.pools or settings.lock_file.exists()):
         cache = None  # a model is wanted, or pools decide blocks across specs: every spec is loaded
-    folders: dict[Path, Path] = {}
+    folders: dict[Path, str | None] = {}
     reads = [read_one(spec, folders=folders) for spec in specs] if cache is not None else []
     digests = [hashlib.sha256(raw).hexdigest() if isinstance(raw, bytes) else None for _, _, raw in reads]
     cached: list[Entry | None] = [None] * len(reads)  # what the cache holds for each spec read, by position

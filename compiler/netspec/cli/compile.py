@@ -161,8 +161,9 @@ def _write_batch(batch: list[Result], settings: config.Settings) -> list[tuple[s
         for folder in opened:
             folder.discard()
             folder.close()
+    folders: dict[Path, str | None] = {}
     for i, result in enumerate(batch):
-        shown = display_path(settings.out / str(result.name))
+        shown = display_path(settings.out / str(result.name), folders=folders)
         if i in updated:
             note(f"{shown}: {updated[i]} file(s) updated", verbosity=settings.verbosity)
         elif i not in findings:

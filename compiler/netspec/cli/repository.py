@@ -47,28 +47,29 @@ class Plan:
         return list(self.allocation.lock_findings) if self.allocation else []
 
 
-def _absolute(path: Path, folders: dict[Path, Path] | None = None) -> Path:
-    """`path` resolved; as it is (made absolute) when it cannot be, e.g. a symlink loop (read as NS304).
-    `folders`: folders resolved already, filled in as they are (each folder of a run resolved once)."""
+def _absolute(path: Path) -> Path:
+    """`path` resolved; as it is (made absolute) when it cannot be, e.g. a symlink loop (read as NS304)."""
     try:
-        if folders is None or path.name in ("", ".."):
-            return path.resolve()
-        folder = folders.get(path.parent)
-        if folder is None:
-            folder = folders[path.parent] = path.parent.resolve()
-        full = folder / path.name
-        return full.resolve() if full.is_symlink() else full
+        return path.resolve()
     except (OSError, RuntimeError):
         return path.absolute()
 
 
 def relative_spec(source: Source, settings: config.Settings, *, root: Path | None = None,
-                  folders: dict[Path, Path] | None = None) -> str:
+                  folders: dict[Path, str] | None = None) -> str:
     """The spec's path relative to the configuration's folder (posix), as the lock and globs name it.
-    `root` and `folders`: resolved already (a run resolves each folder once for all its specs)."""
-    if source.file is None:
+    `root`: that folder resolved already; `folders`: each folder's relative path, filled in as they are
+    found (a run of thousands of specs in a few folders resolves each folder once)."""
+    file = source.file
+    if file is None:
         return source.path
-    return PurePath(os.path.relpath(_absolute(source.file, folders), root or _absolute(settings.root))).as_posix()
+    root = root or _absolute(settings.root)
+    if folders is None or file.name in ("", "..") or file.is_symlink():
+        return PurePath(os.path.relpath(_absolute(file), root)).as_posix()
+    if file.parent not in folders:
+        relative = PurePath(os.path.relpath(_absolute(file.parent), root)).as_posix()
+        folders[file.parent] = "" if relative == "." else relative + "/"
+    return folders[file.parent] + file.name
 
 
 def read_lock(settings: config.Settings) -> Lock:
@@ -121,7 +122,7 @@ def plan(sources: list[Source], settings: config.Settings, *, complete: bool, re
     """Each source's context: its pool block (allocated, or as the lock records it), its folder's
     default account and the state backend. `complete`: the run reads every configured spec.
     `lock`: the lock to decide with (`netspec diff` passes the base's); default netspec.lock."""
-    root, folders = _absolute(settings.root), dict[Path, Path]()
+    root, folders = _absolute(settings.root), dict[Path, str]()
     relative = {s.path: relative_spec(s, settings, root=root, folders=folders) for s in sources}
     defaults = {s.path: accounts.default_for(relative[s.path] if s.file else None, settings.accounts)
                 for s in sources}

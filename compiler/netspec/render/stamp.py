@@ -92,13 +92,15 @@ class Stamp:
 
 def read(data: bytes) -> Stamp | None:
     """The stamp of a file's bytes; None when its header has none (not netspec's, or from before stamps)."""
-    lines = data.split(b"\n", 2)
     offset = 0
-    for line in lines[:2]:
-        found = _FIELDS.search(line)
+    for _ in range(2):
+        end = data.find(b"\n", offset)
+        end = len(data) if end < 0 else end
+        found = _FIELDS.search(data, offset, end)
         if found is not None:
-            body = data[:offset] + data[offset + len(line) + 1:]
+            body = hashlib.sha256(memoryview(data)[:offset])  # the file without its header line, uncopied
+            body.update(memoryview(data)[end + 1:])
             sha, version, digest, content = (g.decode("ascii") for g in found.groups())
-            return Stamp(sha, version, digest, intact=_digest(body) == content)
-        offset += len(line) + 1
+            return Stamp(sha, version, digest, intact=body.hexdigest()[:DIGITS] == content)
+        offset = end + 1
     return None
