@@ -59,6 +59,18 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
                           capture_output=True, env={**os.environ, **(env or {})}, timeout=120)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_cache_left_in_the_checkout():
+    """Runs in the repository itself keep their findings cache there (.netspec_cache/, ignored by git):
+    the suite takes away the one it made."""
+    import shutil
+    folder = ROOT / ".netspec_cache"
+    existed = folder.exists()
+    yield
+    if not existed:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def tf_env(tmp_path_factory) -> dict[str, str]:
     """Environment for offline terraform runs against the local provider mirror."""

@@ -238,7 +238,10 @@ class Cache:
     @classmethod
     def open(cls, folder: Path) -> Cache:
         """The cache in `folder`; empty when there is none, or it is not this machine's and this build's."""
-        cache = cls(folder, key=_key(), build=fingerprint())
+        try:
+            cache = cls(folder, key=_key(), build=fingerprint())
+        except OSError:  # netspec's own files cannot be listed: no build to tell this one by
+            return cls(folder, key=None, build="")
         if cache.key is None:
             return cache
         try:

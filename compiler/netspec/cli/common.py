@@ -134,7 +134,8 @@ def compile_paths(paths: list[Path], *, settings: config.Settings, work: Work = 
 
     Two steps, each spread over `settings.jobs` workers: every spec is loaded, the repository
     decides across them (`repository.plan`: one spec's pool block depends on the others), then
-    each is checked (and rendered) with what was decided for it."""
+    each is checked (and rendered) with what was decided for it. With the cache, every spec is
+    read and hashed here first, and one the cache knows is loaded only if its step needs it."""
     if paths.count(STDIN) > 1:
         raise UsageError("- (standard input) can be given once")
     if stdin_name is not None and STDIN not in paths:
@@ -159,15 +160,7 @@ def compile_paths(paths: list[Path], *, settings: config.Settings, work: Work = 
         sources = [next(rest) if i < len(reads) and cached[i] is not None else s for i, s in enumerate(sources)]
         cached = [None] * len(reads)
         decided = plan(sources, settings, complete=is_complete(paths), release=release)
-    keep = cache is not None and decided.allocation is None
-    items = []
-    for i, s in enumerate(sources):  # the specs read, in order, then standard input (never cached)
-        context = decided.contexts[s.path]
-        entry = cached[i] if i < len(reads) else None
-        raw = reads[i][2] if entry is not None else None  # not loaded yet
-        usable = entry if entry is not None and entry.context == context.recorded() else None
-        items.append(Job(s, context, raw if isinstance(raw, bytes) else None, usable,
-                         digests[i] if keep and i < len(reads) else None))
+    items = _jobs(sources, decided, reads, digests, cached, keep=cache is not None and decided.allocation is None)
     slow = iter(spread(functools.partial(check_job, work), [j for j in items if not j.quick(work)], jobs=settings.jobs))
     results = []
     progress = Progress(len(sources))
@@ -182,6 +175,21 @@ def compile_paths(paths: list[Path], *, settings: config.Settings, work: Work = 
         cache.keep({s.path for s in sources})
         cache.save()
     return Run([_suppressed(r, settings) for r in check_across(results)], decided, decided.findings)
+
+
+def _jobs(sources: list[Source], decided: Plan, reads: list[Read], digests: list[str | None],
+          cached: list[Entry | None], *, keep: bool) -> list[Job]:
+    """Each source's second step: the specs read, in order, then standard input (never cached).
+    A cached entry answers only in the context it was found in; `keep`: the results go to the cache."""
+    items = []
+    for i, s in enumerate(sources):
+        context = decided.contexts[s.path]
+        entry = cached[i] if i < len(reads) else None
+        raw = reads[i][2] if entry is not None else None  # not loaded yet
+        usable = entry if entry is not None and entry.context == context.recorded() else None
+        items.append(Job(s, context, raw if isinstance(raw, bytes) else None, usable,
+                         digests[i] if keep and i < len(reads) else None))
+    return items
 
 
 def _load(reads: list[Read], cached: list[Entry | None], settings: config.Settings) -> list[Source]:

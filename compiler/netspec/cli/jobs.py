@@ -7,6 +7,10 @@ for `compile` renders its module, unless the module on disk already is what it c
 to (its files' headers say so: `writer.ModuleFolder.current`). It returns the result
 without the model unless asked to keep it: the run needs only claims for the cross-spec
 checks, findings and files, and a model costs more to send between processes than to build.
+With the findings cache (cli/cache.py) the first step only reads and hashes each spec, and
+`check_job` answers an unchanged one from what an earlier run found: at once for `validate`,
+and for `compile` once its module on disk is found current; otherwise it loads and checks the
+spec after all, and returns the entry the cache keeps for it.
 
 `spread` runs a step for many specs, in order: in this process for a few specs or
 `-j 1`, else in a pool of forked workers (a worker inherits everything this process
