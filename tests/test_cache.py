@@ -197,6 +197,13 @@ def test_a_cache_that_cannot_be_written_changes_nothing(project):
     assert (project / "not-a-folder").read_text() == "a file where the cache folder would be\n"
 
 
+def test_a_cache_folder_that_is_a_link_is_not_written_through(project, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (project / ".netspec_cache").symlink_to(elsewhere, target_is_directory=True)
+    warm, cold = _runs(project, "validate")
+    assert warm == cold and list(elsewhere.iterdir()) == []
+
+
 def test_the_configuration_moves_or_disables_the_cache(project):
     config = project / "netspec.toml"
     config.write_text('cache = "build/netspec-cache"\n')

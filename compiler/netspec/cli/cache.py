@@ -287,10 +287,16 @@ class Cache:
         body = json.dumps(document, separators=(",", ":"), ensure_ascii=True).encode("ascii")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            if self.folder.is_symlink():  # never written through a link someone put there
+                return
             for name, text in ((".gitignore", "# Created by netspec: this folder is a cache.\n*\n"),
                                ("CACHEDIR.TAG", _TAG)):
-                if not (self.folder / name).exists():
-                    (self.folder / name).write_text(text, encoding="utf-8")
+                try:  # made once; a file (or link) already there is left as it is
+                    fd = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+                except FileExistsError:
+                    continue
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
             fd, temp = tempfile.mkstemp(prefix=f".{FILE}.", suffix=".tmp", dir=self.folder)
             try:
                 with os.fdopen(fd, "wb") as handle:
