@@ -21,5 +21,5 @@ def test_bench_runs_and_reports_every_measure_with_its_target():
     assert all(m["value"] is not None and m["value"] > 0 for m in measures.values())
     ratio = measures["start-up: validate one.yaml / floor"]
     assert ratio["limit"] == 2.0 and ratio["met"] in (True, False)  # reported against its target, never asserted
-    assert sum(m["scenario"] == "stages" for m in measures.values()) == 5  # load, schema+rules, model, render, write
+    assert sum(m["scenario"] == "stages" for m in measures.values()) == 6  # load, schema+rules, model, render, write, its floor
     assert "start-up: validate one.yaml / floor" in done.stdout.split("\n{")[0]  # and in the printed table

@@ -15,12 +15,12 @@ import typer
 from .. import config, suppress
 from ..codes import exit_code
 from ..crossspec import check_across
-from ..findings import Finding, display_path, has_errors, sort_findings
+from ..findings import Finding, has_errors, sort_findings
 from ..loader import MAX_SPEC_BYTES, load_bytes
 from ..pipeline import Result
 from ..report import Format, Progress, Summary, TextReport, Verbosity, emit
 from .cache import Cache, Entry
-from .jobs import Job, Read, Work, check_job, cpu_count, load_read, load_spec, read_one, read_spec_file, spread
+from .jobs import Job, Read, Work, check_job, cpu_count, load_read, load_spec, read_one, read_spec_file, Workers
 from .repository import Plan, Source, plan
 
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -140,40 +140,41 @@ def compile_paths(paths: list[Path], *, settings: config.Settings, work: Work = 
         raise UsageError("- (standard input) can be given once")
     if stdin_name is not None and STDIN not in paths:
         raise UsageError("--stdin-filename names the spec read from standard input; give - as a path")
-    specs = find_specs([p for p in paths if p != STDIN])
-    if cache is not None and (work.keep_model or settings.pools or settings.lock_file.exists()):
-        cache = None  # a model is wanted, or pools decide blocks across specs: every spec is loaded
-    folders: dict[Path, str | None] = {}
-    reads = [read_one(spec, folders=folders) for spec in specs] if cache is not None else []
-    digests = [hashlib.sha256(raw).hexdigest() if isinstance(raw, bytes) else None for _, _, raw in reads]
-    cached: list[Entry | None] = [None] * len(reads)  # what the cache holds for each spec read, by position
-    if cache is not None and not work.force:
-        cached = [cache.get(shown, digest) if digest else None for (_, shown, _), digest in zip(reads, digests)]
-    sources = _load(reads, cached, settings) if cache is not None else list(spread(load_spec, specs, jobs=settings.jobs))
-    if STDIN in paths:
-        label = stdin_name or STDIN_LABEL
-        # Bounded like a file: one byte over the limit is enough for NS007.
-        sources.append(Source(label, None, *load_bytes(sys.stdin.buffer.read(MAX_SPEC_BYTES + 1), label)))
-    decided = plan(sources, settings, complete=is_complete(paths), release=release)
-    if any(cached) and decided.allocation is not None:  # a spec asks a pool for its block: decided from every document
-        rest = iter(spread(load_read, [r for r, entry in zip(reads, cached) if entry is not None], jobs=settings.jobs))
-        sources = [next(rest) if i < len(reads) and cached[i] is not None else s for i, s in enumerate(sources)]
-        cached = [None] * len(reads)
+    with Workers(settings.jobs) as workers:
+        specs = find_specs([p for p in paths if p != STDIN])
+        if cache is not None and (work.keep_model or settings.pools or settings.lock_file.exists()):
+            cache = None  # a model is wanted, or pools decide blocks across specs: every spec is loaded
+        folders: dict[Path, str | None] = {}
+        reads = [read_one(spec, folders=folders) for spec in specs] if cache is not None else []
+        digests = [hashlib.sha256(raw).hexdigest() if isinstance(raw, bytes) else None for _, _, raw in reads]
+        cached: list[Entry | None] = [None] * len(reads)  # what the cache holds for each spec read, by position
+        if cache is not None and not work.force:
+            cached = [cache.get(shown, digest) if digest else None for (_, shown, _), digest in zip(reads, digests)]
+        sources = _load(reads, cached, workers) if cache is not None else list(workers.map(load_spec, specs))
+        if STDIN in paths:
+            label = stdin_name or STDIN_LABEL
+            # Bounded like a file: one byte over the limit is enough for NS007.
+            sources.append(Source(label, None, *load_bytes(sys.stdin.buffer.read(MAX_SPEC_BYTES + 1), label)))
         decided = plan(sources, settings, complete=is_complete(paths), release=release)
-    items = _jobs(sources, decided, reads, digests, cached, keep=cache is not None and decided.allocation is None)
-    slow = iter(spread(functools.partial(check_job, work), [j for j in items if not j.quick(work)], jobs=settings.jobs))
-    results = []
-    progress = Progress(len(sources))
-    for index, item in enumerate(items, 1):
-        result, entry = check_job(work, item) if item.quick(work) else next(slow)
-        if entry is not None and cache is not None:
-            cache.put(result.path, entry)
-        progress.step(index, result.path)
-        results.append(result)
-    progress.done()
-    if cache is not None:
-        cache.keep({s.path for s in sources})
-        cache.save()
+        if any(cached) and decided.allocation is not None:  # a spec asks a pool for its block: decided from every document
+            rest = iter(workers.map(load_read, [r for r, entry in zip(reads, cached) if entry is not None]))
+            sources = [next(rest) if i < len(reads) and cached[i] is not None else s for i, s in enumerate(sources)]
+            cached = [None] * len(reads)
+            decided = plan(sources, settings, complete=is_complete(paths), release=release)
+        items = _jobs(sources, decided, reads, digests, cached, keep=cache is not None and decided.allocation is None)
+        slow = iter(workers.map(functools.partial(check_job, work), [j for j in items if not j.quick(work)]))
+        results = []
+        progress = Progress(len(sources))
+        for index, item in enumerate(items, 1):
+            result, entry = check_job(work, item) if item.quick(work) else next(slow)
+            if entry is not None and cache is not None:
+                cache.put(result.path, entry)
+            progress.step(index, result.path)
+            results.append(result)
+        progress.done()
+        if cache is not None:
+            cache.keep({s.path for s in sources})
+            cache.save()
     return Run([_suppressed(r, settings) for r in check_across(results)], decided, decided.findings)
 
 
@@ -192,9 +193,9 @@ def _jobs(sources: list[Source], decided: Plan, reads: list[Read], digests: list
     return items
 
 
-def _load(reads: list[Read], cached: list[Entry | None], settings: config.Settings) -> list[Source]:
+def _load(reads: list[Read], cached: list[Entry | None], workers: Workers) -> list[Source]:
     """The sources of the specs read: loaded, except those the cache answers (loaded later if need be)."""
-    loaded = iter(spread(load_read, [r for r, entry in zip(reads, cached) if entry is None], jobs=settings.jobs))
+    loaded = iter(workers.map(load_read, [r for r, entry in zip(reads, cached) if entry is None]))
     return [Source(shown, spec) if entry is not None else next(loaded) for (spec, shown, _), entry in zip(reads, cached)]
 
 

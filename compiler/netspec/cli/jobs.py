@@ -12,7 +12,7 @@ With the findings cache (cli/cache.py) the first step only reads and hashes each
 and for `compile` once its module on disk is found current; otherwise it loads and checks the
 spec after all, and returns the entry the cache keeps for it.
 
-`spread` runs a step for many specs, in order: in this process for a few specs or
+`Workers.map` runs a step for many specs, in order: in this process for a few specs or
 `-j 1`, else in a pool of forked workers (a worker inherits everything this process
 has imported, so it starts in milliseconds). Results come back in the specs' order,
 whatever the number of workers, so findings and output are the same for every `-j`.
@@ -26,7 +26,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..codes import code
 from ..files import NotRegular, TooLarge, read_bounded
@@ -181,13 +181,40 @@ def _pool_context():  # type: ignore[no-untyped-def]
     return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
 
 
-def spread(step: Callable[[T], R], items: Sequence[T], *, jobs: int) -> Iterator[R]:
-    """`step` of every item, in the order of `items`, over `jobs` worker processes when there are enough items."""
-    workers = min(jobs, len(items))
-    if workers <= 1 or len(items) < PARALLEL_MIN_SPECS:
-        yield from (step(item) for item in items)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-    chunk = max(1, min(64, len(items) // (workers * 8)))  # a few chunks per worker evens out their loads
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-        yield from pool.map(step, items, chunksize=chunk)
+class Workers:
+    """The worker processes of one run (`-j`): forked once, when the first step with enough specs
+    needs them, and shared by every later step of the run; closed when the run leaves the `with`.
+
+    Forked early and with this process's objects frozen (`gc.freeze`) for the fork: a worker then
+    never walks, and so never copies, the pages of what the run holds (every spec loaded so far),
+    which costs more system time than the work it takes over."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self._pool: Any = None
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def map(self, step: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+        """`step` of every item, in the order of `items`, over the workers when there are enough items."""
+        workers = min(self.jobs, len(items))
+        if workers <= 1 or len(items) < PARALLEL_MIN_SPECS:
+            yield from (step(item) for item in items)
+            return
+        import gc
+        chunk = max(1, min(64, len(items) // (workers * 8)))  # a few chunks per worker evens out their loads
+        gc.freeze()
+        try:
+            if self._pool is None:
+                from concurrent.futures import ProcessPoolExecutor
+                self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_pool_context())
+            results = self._pool.map(step, items, chunksize=chunk)  # submits every chunk: the workers start here
+        finally:
+            gc.unfreeze()
+        yield from results
