@@ -15,7 +15,7 @@ from netspec.findings import Location
 from netspec.loader import load_text
 from netspec.lockfile import Lock, LockEntry
 
-from conftest import run_cli
+from conftest import BASE_SPEC, run_cli
 
 N = ipaddress.IPv4Network
 
@@ -294,3 +294,25 @@ def test_a_compile_waits_for_another_that_holds_the_lock(repo):
         os.close(fd)
     assert waiting.wait(timeout=60) == 0, waiting.communicate()
     assert "alpha" in (repo / "netspec.lock").read_text()
+
+
+def test_workers_allocate_as_one_process(tmp_path):
+    """Many specs, some asking a pool: loaded and checked over workers (-j 2), the blocks, the lock,
+    the modules and the findings are those of one process."""
+    from netspec.cli import jobs
+    for count in ("1", "2"):
+        repo = tmp_path / f"repo-{count}"
+        (repo / "specs").mkdir(parents=True)
+        (repo / "netspec.toml").write_text('[pools.p1]\nregion = "us-east-1"\nblocks = ["10.64.0.0/12"]\n')
+        for i in range(jobs.PARALLEL_MIN_SPECS + 8):
+            cidr = "{pool: p1, size: 20}" if i % 3 else f"10.{64 + i}.0.0/16"  # some literals inside the pool
+            (repo / "specs" / f"t{i:02}.yaml").write_text(
+                BASE_SPEC.replace("name: ds-team", f"name: t{i:02}").replace("cidr: 10.2.0.0/16", f"cidr: {cidr}"))
+        result = run_cli("compile", "-j", count, "--format", "json", cwd=repo)
+        assert result.returncode in (0, 1), result.stderr
+    one, two = tmp_path / "repo-1", tmp_path / "repo-2"
+    assert (one / "netspec.lock").read_text() == (two / "netspec.lock").read_text()
+    assert len(lockfile.parse((one / "netspec.lock").read_text(), "netspec.lock").entries) == 21
+    files = {repo: {p.relative_to(repo): p.read_bytes() for p in sorted((repo / "out").rglob("*.json"))}
+             for repo in (one, two)}
+    assert files[one] == files[two] and len(files[one]) > 100
