@@ -162,8 +162,9 @@ def _terraform(children: list[verify.Child], copies: dict[str, dict[str, bytes]]
 
 
 def verify_command(
-    out: Optional[Path] = typer.Argument(None, show_default=False,
-                                         help="Folder of compiled modules (default: the configuration's `out`, else out/)."),
+    out: Optional[Path] = typer.Argument(None, show_default=False, metavar="OUT",
+                                         help="Folder of compiled modules, or one module's folder "
+                                              "(default: the configuration's `out`, else out/)."),
     fmt: Optional[Format] = FormatOpt,
     strict: Optional[bool] = StrictOpt,
     quiet: bool = QuietOpt,
