@@ -90,8 +90,17 @@ def header_line(head: bytes) -> str | None:
 def _read(name: str | Path, limit: int, *, dir_fd: int | None = None) -> bytes:
     """At most `limit` bytes of a file, never following a link and never blocking."""
     fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW, dir_fd=dir_fd)
-    with os.fdopen(fd, "rb") as handle:
-        return handle.read(limit)
+    try:
+        chunks, left = [], limit
+        while left > 0:
+            chunk = os.read(fd, left)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def is_generated(path: Path) -> bool:
@@ -319,13 +328,23 @@ class ModuleFolder:
             except FileExistsError:
                 continue
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(text.encode("utf-8"))
-                os.fchmod(handle.fileno(), 0o644)
+            try:
+                _write_all(fd, text.encode("utf-8"))
+                os.fchmod(fd, 0o644)
+            finally:
+                os.close(fd)
         except BaseException:
             os.unlink(name, dir_fd=self.fd)
             raise
         return name
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Every byte to `fd` by write(2) itself: a file object would cost a stat, an ioctl and a seek
+    per file, which a compile of thousands of modules feels."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _load_syncfs() -> Callable[[int], None] | None:
