@@ -58,9 +58,9 @@ def test_the_worker_sees_a_current_module_without_rendering(project, monkeypatch
     monkeypatch.chdir(project)
     work = jobs.Work(render=RenderOptions(), out=Path("out"), writing=True)
     source = jobs.load_spec(Path("specs/ds-team.yaml"))
-    result = jobs.check_source(work, (source, NO_CONTEXT))
+    result, _ = jobs.check_job(work, jobs.Job(source, NO_CONTEXT))
     assert result.current and result.files == {}
-    forced = jobs.check_source(jobs.Work(render=RenderOptions(), out=Path("out"), force=True), (source, NO_CONTEXT))
+    forced, _ = jobs.check_job(jobs.Work(render=RenderOptions(), out=Path("out"), force=True), jobs.Job(source, NO_CONTEXT))
     assert not forced.current and forced.files
 
 

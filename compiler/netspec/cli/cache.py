@@ -35,7 +35,6 @@ import ipaddress
 import json
 import os
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -47,6 +46,7 @@ from ..loader import Pointer
 from ..model import Source as ModelSource
 from ..pipeline import Claim, Result
 from ..render import RenderOptions, emitted_names, file_names, stamp
+from .repository import write_atomically
 
 FOLDER = ".netspec_cache"
 FILE = "findings.json"
@@ -297,14 +297,7 @@ class Cache:
                     continue
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
                     handle.write(text)
-            fd, temp = tempfile.mkstemp(prefix=f".{FILE}.", suffix=".tmp", dir=self.folder)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(_mac(self.key, body) + b"\n" + body)
-                os.replace(temp, self.folder / FILE)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
+            write_atomically(self.folder / FILE, _mac(self.key, body) + b"\n" + body, durable=False)
         except OSError:
             return
         self.changed = False

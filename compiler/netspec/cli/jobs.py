@@ -2,7 +2,7 @@
 
 Every spec of a run goes through two steps: `load_spec` reads it (bounded) and loads it;
 then, once the repository has decided what depends on every spec (`repository.plan`: a
-pool's blocks), `check_source` checks it and builds its model (the pure pipeline), and
+pool's blocks), `check_job` checks it and builds its model (the pure pipeline), and
 for `compile` renders its module, unless the module on disk already is what it compiles
 to (its files' headers say so: `writer.ModuleFolder.current`). It returns the result
 without the model unless asked to keep it: the run needs only claims for the cross-spec
@@ -128,12 +128,6 @@ def load_read(read: Read) -> Source:
 def load_spec(spec: Path) -> Source:
     """One spec file, read and loaded (or the finding that says why not)."""
     return load_read(read_one(spec))
-
-
-def check_source(work: Work, item: tuple[Source, SpecContext]) -> Result:
-    """One loaded spec's result, with what the repository decided for it."""
-    source, context = item
-    return finish(work, check_loaded(source.doc, source.findings, source.path, context=context))
 
 
 @dataclass(frozen=True)

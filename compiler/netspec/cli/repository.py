@@ -144,14 +144,16 @@ def plan(sources: list[Source], settings: config.Settings, *, complete: bool, re
     return Plan(contexts, allocation, lock if allocation else None)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text` in one step (temporary file, fsync, rename): never half written."""
+def write_atomically(path: Path, content: str | bytes, *, durable: bool = True) -> None:
+    """Replace `path` with `content` in one step (temporary file, rename): never half written.
+    `durable`: on disk before the rename (fsync); a cache, which may be lost, skips it."""
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(temp, 0o644)
         os.replace(temp, path)
     except BaseException:

@@ -16,15 +16,14 @@ from .. import terraform, verify
 from ..codes import code
 from ..files import NotRegular, TooLarge, read_bounded
 from ..findings import Finding, Location, display_path
-from ..loader import MAX_SPEC_BYTES
-from ..render.stamp import GENERATED_MARK
+from ..loader import MAX_SPEC_BYTES, without_bom
+from ..render import stamp
 from ..report import Format
 from ..writer import GENERATED_SUFFIXES, MAX_FILE_BYTES, is_generated
 from .common import (ConfigOpt, FormatOpt, NoColorOpt, QuietOpt, StrictOpt, UsageError, VerboseOpt, find_specs,
                      finish, settings_for)
 
 TERRAFORM_SECONDS = 3600.0  # each of init and validate; 100 modules take about 10 s
-_SOURCE = " from "
 
 
 def _read(path: Path) -> bytes | None:
@@ -40,23 +39,8 @@ def _spec_index(folders: list[Path]) -> dict[tuple[str, str], str]:
     for spec in find_specs([f for f in folders if f.is_dir()], empty_ok=True):
         raw = _read(spec) if spec.is_file() and spec.stat().st_size <= MAX_SPEC_BYTES else None
         if raw is not None:
-            body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
-            index.setdefault((spec.name, hashlib.sha256(body).hexdigest()), display_path(spec))
+            index.setdefault((spec.name, hashlib.sha256(without_bom(raw)).hexdigest()), display_path(spec))
     return index
-
-
-def _header(raw: bytes) -> tuple[str | None, str | None]:
-    """The spec file name and sha256 a generated file's header names."""
-    line = next((ln for ln in raw.decode("utf-8", "replace").split("\n")[:2] if GENERATED_MARK in ln), "")
-    if "(sha256 " not in line or _SOURCE not in line:
-        return None, None
-    name = line.split(_SOURCE, 1)[1].rsplit(" (sha256 ", 1)[0]
-    if line.lstrip().startswith('"//"'):  # inside a JSON string: escaped as JSON
-        try:
-            name = json.loads(f'"{name}"')
-        except json.JSONDecodeError:
-            return None, None
-    return name, line.split("(sha256 ", 1)[1][:64]
 
 
 def _provider(folder: Path, files: list[str]) -> dict[str, Any] | None:
@@ -79,27 +63,28 @@ def _provider(folder: Path, files: list[str]) -> dict[str, Any] | None:
     return None
 
 
-def _own_files(folder: Path) -> bool:
-    """The folder holds netspec's generated files itself: it is a module, not a folder of modules."""
-    return any(p.name.endswith(GENERATED_SUFFIXES) and not p.is_symlink() and is_generated(p) for p in folder.iterdir())
+def _generated(folder: Path) -> list[str]:
+    """The names of netspec's generated files in `folder` (regular files carrying its header)."""
+    return sorted(p.name for p in folder.iterdir()
+                  if p.name.endswith(GENERATED_SUFFIXES) and not p.is_symlink() and is_generated(p))
 
 
 def _children(out: Path, specs: dict[tuple[str, str], str]) -> tuple[list[verify.Child], dict[str, dict[str, bytes]]]:
     """Every module folder of `out` holding netspec's files, and the files each child gets."""
     children, copies = [], {}
     # OUT may be one module's own folder (how a runner calls it, in the project's directory).
-    folders = [out] if _own_files(out) else sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink())
+    folders = [out] if _generated(out) else sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink())
     for folder in folders:
-        generated = sorted(p.name for p in folder.iterdir()
-                           if p.name.endswith(GENERATED_SUFFIXES) and not p.is_symlink() and is_generated(p))
+        generated = _generated(folder)
         contents = {name: raw for name in generated if name not in verify.ROOT_ONLY
                     and (raw := _read(folder / name)) is not None}
         if not contents:
             continue
-        spec, sha = _header(next(iter(contents.values())))
-        children.append(verify.Child(folder.resolve().name, display_path(folder), tuple(contents), _provider(folder, generated),
+        spec, sha = stamp.spec_of(next(iter(contents.values()))) or (None, None)
+        name = folder.resolve().name
+        children.append(verify.Child(name, display_path(folder), tuple(contents), _provider(folder, generated),
                                      spec, sha, specs.get((spec, sha)) if spec and sha else None))
-        copies[folder.resolve().name] = contents
+        copies[name] = contents
     return children, copies
 
 
