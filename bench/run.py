@@ -227,7 +227,7 @@ def stages(cfg: Config, tmp: Path) -> list[Measure]:
     from netspec.build import build_network
     from netspec.cli.compile import WriteBack, _write_back
     from netspec.loader import load_bytes
-    from netspec.pipeline import Result, check_document, claim_of, resolve
+    from netspec.pipeline import Result, check_and_view, claim_of
     from netspec.render import RenderOptions, render_module
     from netspec.report import Verbosity
 
@@ -241,8 +241,8 @@ def stages(cfg: Config, tmp: Path) -> list[Measure]:
         return value
 
     docs = timed("load (YAML, positions kept)", lambda: [load_bytes(raw, path)[0] for raw, path in corpus])
-    timed("schema + rules", lambda: [check_document(doc) for doc in docs])
-    networks = timed("model", lambda: [build_network(resolve(doc)[0]) for doc in docs])
+    views = timed("schema + rules", lambda: [check_and_view(doc)[1] for doc in docs])
+    networks = timed("model", lambda: [build_network(view) for view in views])
     options = RenderOptions()
     files = timed("render", lambda: [render_module(network, options=options) for network in networks])
     results = [Result(path, (), network, rendered, claim=claim_of(network))

@@ -44,9 +44,10 @@ def _firewall(data: dict[str, Any], region: regions.Region, service_keys: list[s
     return Firewall(allowed=tuple(dict.fromkeys(allowed)), mode=options.get("mode", "block"))
 
 
-def build_network(doc: Document, context: SpecContext = NO_CONTEXT) -> Network:
-    """The model of a spec that passed the schema and every rule (`cidr` resolved, see pipeline.resolve)."""
-    view = SpecView(doc)
+def build_network(view: SpecView, context: SpecContext = NO_CONTEXT) -> Network:
+    """The model of a spec that passed the schema and every rule: the view the rules read
+    (its document's `cidr` resolved, see pipeline.resolve), so what they derived is derived once."""
+    doc = view.doc
     data = doc.data
     region, wanted = view.region, view.requirements
     assert region is not None and view.vpc is not None and wanted is not None, "build_network needs a checked spec"

@@ -19,7 +19,7 @@ from .findings import Finding, Location, has_errors, sort_findings
 from .loader import Document, Pointer, load_bytes
 from .model import Network
 from .render import RenderOptions, render_module
-from .rules import run_rules
+from .rules import SpecView, run_rules
 from .schema import findings_for, spec_errors
 
 
@@ -94,7 +94,13 @@ def resolve(doc: Document, context: SpecContext = NO_CONTEXT) -> tuple[Document,
 
 
 def check_document(doc: Document, context: SpecContext = NO_CONTEXT) -> list[Finding]:
-    """Schema findings, then the rules' findings on every part of the spec whose shape is valid.
+    """Schema findings, then the rules' findings on every part of the spec whose shape is valid."""
+    return check_and_view(doc, context)[0]
+
+
+def check_and_view(doc: Document, context: SpecContext = NO_CONTEXT) -> tuple[list[Finding], SpecView | None]:
+    """`check_document`'s findings, and the view the rules read when the whole spec had a valid
+    shape (the model is built from it).
 
     A value the loader flagged (NS008, NS009, NS011, NS012) was kept as text or dropped, not
     read as the spec meant it: it is taken out with the invalid parts, so no rule reads it; so is
@@ -107,17 +113,17 @@ def check_document(doc: Document, context: SpecContext = NO_CONTEXT) -> list[Fin
     unreadable = (partial.invalid_pointers(errors, doc.data) | {partial.unit(p, doc.data) for p in doc.flagged if p}
                   | unknown)
     if not errors and not unreadable:
-        return findings + run_rules(resolved)
-    return findings + run_rules(partial.prune(resolved, unreadable), partial=True)
-
+        view = SpecView(resolved)
+        return findings + run_rules(view), view
+    return findings + run_rules(SpecView(partial.prune(resolved, unreadable)), partial=True), None
 
 
 def _policy_limits(doc: Document, network: Network) -> list[Finding]:
     findings = []
     for endpoint in network.endpoints:
-        if endpoint.policy is None:
+        if endpoint.policy_json is None:
             continue
-        length = policies.deployed_length(policies.to_json(endpoint.policy))
+        length = policies.deployed_length(endpoint.policy_json)
         if length > policies.MAX_ENDPOINT_POLICY_CHARS:
             pointer = ("buckets",) if endpoint.service.key == "s3" else ("services",)
             findings.append(code("NS301").at(
@@ -150,12 +156,13 @@ def check_loaded(doc: Document | None, findings: list[Finding], path: str, *,
     findings = list(findings)
     if doc is None:
         return Result(path, tuple(sort_findings(findings + list(context.findings))))
-    findings += check_document(doc, context)
+    found, view = check_and_view(doc, context)
+    findings += found
     if not has_errors(findings):
         findings += _account_findings(doc, context)
-    if has_errors(findings):
+    if has_errors(findings) or view is None:
         return Result(path, tuple(sort_findings(findings)), document=doc)
-    network = build_network(resolve(doc, context)[0], context)
+    network = build_network(view, context)
     findings += _policy_limits(doc, network)
     return Result(path, tuple(sort_findings(findings)), network, document=doc, claim=claim_of(network))
 

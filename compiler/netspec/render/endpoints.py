@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 
-from .. import policies
 from ..model import Endpoint, Network
 from . import names
 from .tf import Body, literal, ref, resources, tags
@@ -22,10 +21,6 @@ from .tf import Body, literal, ref, resources, tags
 # What may appear inside an expression netspec writes: zone names and IDs already checked
 # against the region's zones (never other spec text; see `_zone_list`).
 _ZONE = re.compile(r"[a-z0-9-]+")
-
-
-def endpoint_policy_json(endpoint: Endpoint) -> str | None:
-    return None if endpoint.policy is None else policies.to_json(endpoint.policy)
 
 
 def _zone_list(zones: list[str]) -> str:
@@ -81,7 +76,7 @@ def _endpoint(network: Network, endpoint: Endpoint) -> Body:
         "vpc_endpoint_type": endpoint.service.endpoint_type.value,
         "tags": tags(network, f"{network.name}-{endpoint.service.key}"),
     }
-    policy = endpoint_policy_json(endpoint)
+    policy = endpoint.policy_json
     if endpoint.is_gateway:
         body["route_table_ids"] = [ref(names.route_table(s), "id") for s in network.subnets]
     else:

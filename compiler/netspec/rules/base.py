@@ -156,11 +156,10 @@ def repeats(values: Iterable[Any]) -> Iterator[tuple[int, int]]:
 _UNREADABLE = (LookupError, TypeError, AttributeError, ValueError)
 
 
-def run_rules(doc: Document, *, partial: bool = False) -> list[Finding]:
-    """Every rule's findings. `partial`: the document is the valid part of a spec with schema
-    errors (see partial.py); a rule that needs what was taken out is skipped, never crashes."""
-    view = SpecView(doc)
-    incomplete = {pointer[0] for pointer in doc.pruned}
+def run_rules(view: SpecView, *, partial: bool = False) -> list[Finding]:
+    """Every rule's findings on a spec's view. `partial`: its document is the valid part of a spec
+    with schema errors (see partial.py); a rule that needs what was taken out is skipped, never crashes."""
+    incomplete = {pointer[0] for pointer in view.doc.pruned}
     findings: list[Finding] = []
     for registered in RULES:
         if not partial:
