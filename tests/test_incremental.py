@@ -14,6 +14,7 @@ from netspec import writer
 from netspec.cli import jobs
 from netspec.pipeline import check_bytes, compile_text
 from netspec.context import NO_CONTEXT
+from netspec.loader import MAX_SPEC_BYTES
 from netspec.render import RenderOptions, stamp
 
 from conftest import BASE_SPEC, run_cli
@@ -188,3 +189,35 @@ def test_what_the_repository_decides_is_part_of_a_modules_inputs(tmp_path):
     assert again.returncode == 0 and "out/ds-team: " in again.stderr and "up to date" not in again.stderr
     assert "222222222222" in provider.read_text() and "111111111111" not in provider.read_text()
     assert run_cli("compile", "--check", cwd=tmp_path).returncode == 0
+
+
+def test_every_way_through_the_workers_gives_one_output(tmp_path):
+    """Checked in one step (no pools, no lock) or two (a spec asks a pool, so every spec is loaded
+    before the repository decides), with or without the cache, in one process or two: one output."""
+    specs = tmp_path / "specs"
+    _many(specs, jobs.PARALLEL_MIN_SPECS + 6)
+    (specs / "huge.yaml").write_bytes(b"# " + b"x" * (MAX_SPEC_BYTES + 10) + b"\n")  # NS007: never read in full
+    (specs / "broken.yaml").write_text("netspec: 1\nname: [unclosed\n")
+    (specs / "quiet.yaml").write_text(BASE_SPEC.replace("name: ds-team", "name: quiet").replace(
+        "10.2.0.0/16", "10.200.0.0/16") + "# netspec: ignore NS202 reason: checked by hand\n")
+
+    def outputs() -> set[str]:
+        seen = set()
+        for extra in ([], ["--no-cache"]):
+            for count in ("1", "2"):
+                for _ in range(2):  # the second run with the cache answers from it
+                    run = run_cli("validate", "-j", count, "-f", "json", *extra, cwd=tmp_path)
+                    assert run.returncode == 1, run.stderr
+                    seen.add(run.stdout)
+        return seen
+
+    one_step = outputs()
+    assert len(one_step) == 1
+    codes = {f["code"] for f in json.loads(one_step.pop())["findings"]}
+    assert {"NS007", "NS001", "NS202", "NS250", "NS251"} <= codes, codes
+    (specs / "pooled.yaml").write_text(BASE_SPEC.replace("name: ds-team", "name: pooled").replace(
+        "cidr: 10.2.0.0/16", "cidr: {pool: research, size: 20}"))
+    two_steps = outputs()
+    assert len(two_steps) == 1
+    codes_with_pool = {f["code"] for f in json.loads(two_steps.pop())["findings"]}
+    assert codes_with_pool == codes | {"NS260"}, "the pool is decided across the repository, never left undecided"

@@ -73,6 +73,21 @@ class Result:
             return self.document.at(pointer)
         return self.anchors.get(pointer, Location(self.path))
 
+    def detached(self) -> "Result":
+        """The result without its document and model, carrying what a run still reads of them (where
+        cross-spec findings point, its `name` as written, its text for inline suppressions): what a
+        worker sends back, a small part of the document's size."""
+        doc = self.document
+        if doc is None:
+            return dataclasses.replace(self, network=None)
+        anchors = {p: doc.at(p) for p in ANCHORS} if self.claim is not None else {}
+        return dataclasses.replace(self, network=None, document=None, anchors=anchors, declared=self.written_name,
+                                   text=doc.text)
+
+
+ANCHORS: tuple[Pointer, ...] = (("name",), ("cidr",))  # what cross-spec findings point at (crossspec.py)
+UNDECIDED_POOL = "NS265"  # a spec asks a pool for its block, and nothing decided it (see `resolve`)
+
 
 def resolve(doc: Document, context: SpecContext = NO_CONTEXT) -> tuple[Document, set[Pointer], list[Finding]]:
     """The spec as the rules and the model read it: a pool's block in place of `cidr: {pool, size}`.
@@ -87,7 +102,7 @@ def resolve(doc: Document, context: SpecContext = NO_CONTEXT) -> tuple[Document,
         return doc, set(), findings
     if context.cidr is None:
         if not context.pools_decided:
-            findings.append(code("NS265").at(doc.at(("cidr", "pool")), "the block of this pool is decided across "
+            findings.append(code(UNDECIDED_POOL).at(doc.at(("cidr", "pool")), "the block of this pool is decided across "
                                                                        "every spec of the repository and netspec.lock"))
         return doc, {("cidr",)}, findings
     return dataclasses.replace(doc, data={**data, "cidr": str(context.cidr)}), set(), findings

@@ -44,7 +44,7 @@ from ..files import NotRegular, TooLarge, read_bounded
 from ..findings import Finding, Location, Severity, has_errors
 from ..loader import Pointer
 from ..model import Source as ModelSource
-from ..pipeline import Claim, Result
+from ..pipeline import ANCHORS, Claim, Result
 from ..render import RenderOptions, emitted_names, file_names, stamp
 from .repository import write_atomically
 
@@ -53,7 +53,6 @@ FILE = "findings.json"
 FORMAT = 1  # of the file: a reader of another format ignores it
 MAX_BYTES = 256 * 1024 * 1024
 KEY_BYTES = 32
-ANCHORS: tuple[Pointer, ...] = (("name",), ("cidr",))  # what crossspec.py locates
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This file is a cache directory tag created by netspec.\n"
         "# For information about cache directory tags see https://bford.info/cachedir/\n")

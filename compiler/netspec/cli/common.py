@@ -15,9 +15,9 @@ import typer
 from .. import config, suppress
 from ..codes import exit_code
 from ..crossspec import check_across
-from ..findings import Finding, has_errors, sort_findings
+from ..findings import Finding, display_path, has_errors, sort_findings
 from ..loader import MAX_SPEC_BYTES, load_bytes
-from ..pipeline import Result
+from ..pipeline import UNDECIDED_POOL, Result
 from ..report import Format, Progress, Summary, TextReport, Verbosity, emit
 from .cache import Cache, Entry
 from .jobs import Job, Read, Work, check_job, cpu_count, load_read, load_spec, read_one, read_spec_file, Workers
@@ -132,71 +132,104 @@ def compile_paths(paths: list[Path], *, settings: config.Settings, work: Work = 
     `release`: --prune. Results keep their model only when `work.keep_model` (`jobs.finish`).
     `cache`: the findings cache (cli/cache.py), read and written back; None: every spec checked in full.
 
-    Two steps, each spread over `settings.jobs` workers: every spec is loaded, the repository
-    decides across them (`repository.plan`: one spec's pool block depends on the others), then
-    each is checked (and rendered) with what was decided for it. With the cache, every spec is
+    Spread over `settings.jobs` workers. When the repository decides something across specs
+    (address pools, netspec.lock), it takes two steps: every spec is loaded, the repository decides
+    across them (`repository.plan`: one spec's pool block depends on the others), then each is
+    checked (and rendered) with what was decided for it. Otherwise a spec's context depends on its
+    path alone, and each is read, loaded and checked in one step, in its worker; should a spec
+    ask for a pool after all, the run is made again in two steps. With the cache, every spec is
     read and hashed here first, and one the cache knows is loaded only if its step needs it."""
     if paths.count(STDIN) > 1:
         raise UsageError("- (standard input) can be given once")
     if stdin_name is not None and STDIN not in paths:
         raise UsageError("--stdin-filename names the spec read from standard input; give - as a path")
+    across = bool(settings.pools) or settings.lock_file.exists()
+    if cache is not None and (work.keep_model or across):
+        cache = None  # a model is wanted, or pools decide blocks across specs: every spec is loaded
+    stdin = None
+    if STDIN in paths:
+        label = stdin_name or STDIN_LABEL
+        # Bounded like a file: one byte over the limit is enough for NS007.
+        stdin = Source(label, None, *load_bytes(sys.stdin.buffer.read(MAX_SPEC_BYTES + 1), label))
     with Workers(settings.jobs) as workers:
         specs = find_specs([p for p in paths if p != STDIN])
-        if cache is not None and (work.keep_model or settings.pools or settings.lock_file.exists()):
-            cache = None  # a model is wanted, or pools decide blocks across specs: every spec is loaded
-        folders: dict[Path, str | None] = {}
-        reads = [read_one(spec, folders=folders) for spec in specs] if cache is not None else []
-        digests = [hashlib.sha256(raw).hexdigest() if isinstance(raw, bytes) else None for _, _, raw in reads]
-        cached: list[Entry | None] = [None] * len(reads)  # what the cache holds for each spec read, by position
-        if cache is not None and not work.force:
-            cached = [cache.get(shown, digest) if digest else None for (_, shown, _), digest in zip(reads, digests)]
-        sources = _load(reads, cached, workers) if cache is not None else list(workers.map(load_spec, specs))
-        if STDIN in paths:
-            label = stdin_name or STDIN_LABEL
-            # Bounded like a file: one byte over the limit is enough for NS007.
-            sources.append(Source(label, None, *load_bytes(sys.stdin.buffer.read(MAX_SPEC_BYTES + 1), label)))
-        decided = plan(sources, settings, complete=is_complete(paths), release=release)
-        if any(cached) and decided.allocation is not None:  # a spec asks a pool for its block: decided from every document
-            rest = iter(workers.map(load_read, [r for r, entry in zip(reads, cached) if entry is not None]))
-            sources = [next(rest) if i < len(reads) and cached[i] is not None else s for i, s in enumerate(sources)]
-            cached = [None] * len(reads)
-            decided = plan(sources, settings, complete=is_complete(paths), release=release)
-        items = _jobs(sources, decided, reads, digests, cached, keep=cache is not None and decided.allocation is None)
-        slow = iter(workers.map(functools.partial(check_job, work), [j for j in items if not j.quick(work)]))
-        results = []
-        progress = Progress(len(sources))
-        for index, item in enumerate(items, 1):
-            result, entry = check_job(work, item) if item.quick(work) else next(slow)
-            if entry is not None and cache is not None:
-                cache.put(result.path, entry)
-            progress.step(index, result.path)
-            results.append(result)
-        progress.done()
+        results, decided = _checked(specs, stdin, paths, settings=settings, work=work, release=release, cache=cache,
+                                    workers=workers, load_first=across)
+        if not across and any(f.code == UNDECIDED_POOL for r in results for f in r.findings):
+            # A spec asks for a pool's block, which is decided from every spec: load them all first.
+            results, decided = _checked(specs, stdin, paths, settings=settings, work=work, release=release,
+                                        cache=cache, workers=workers, load_first=True)
         if cache is not None:
-            cache.keep({s.path for s in sources})
+            cache.keep({r.path for r in results})
             cache.save()
     return Run([_suppressed(r, settings) for r in check_across(results)], decided, decided.findings)
+
+
+def _checked(specs: list[Path], stdin: Source | None, paths: list[Path], *, settings: config.Settings, work: Work,
+             release: bool, cache: Cache | None, workers: Workers, load_first: bool) -> tuple[list[Result], Plan]:
+    """Each spec's result, in order (standard input last), and what the repository decided.
+    `load_first`: every spec loaded before the plan (which then sees every document)."""
+    folders: dict[Path, str | None] = {}
+    reads = [read_one(spec, folders=folders) for spec in specs] if cache is not None else []
+    digests = [hashlib.sha256(raw).hexdigest() if isinstance(raw, bytes) else None for _, _, raw in reads]
+    cached: list[Entry | None] = [None] * len(reads)  # what the cache holds for each spec read, by position
+    if cache is not None and not work.force:
+        cached = [cache.get(shown, digest) if digest else None for (_, shown, _), digest in zip(reads, digests)]
+    if not load_first:
+        sources = ([Source(shown, spec, loaded=False) for spec, shown, _ in reads] if cache is not None
+                   else [Source(display_path(spec, folders=folders), spec, loaded=False) for spec in specs])
+    elif cache is not None:
+        sources = _load(reads, cached, workers)
+    else:
+        sources = list(workers.map(load_spec, specs))
+    sources += [stdin] if stdin is not None else []
+    complete = is_complete(paths)
+    decided = plan(sources, settings, complete=complete, release=release)
+    if decided.allocation is not None and not all(s.loaded for s in sources):
+        # A spec loaded already (standard input, or a read the cache answered) asks a pool for its
+        # block, decided from every document: the others are loaded, and nothing is answered from the cache.
+        unloaded = [i for i, s in enumerate(sources) if not s.loaded]
+        rest = iter(workers.map(load_read, [reads[i] if reads else read_one(specs[i], folders=folders)
+                                            for i in unloaded]))
+        sources = [next(rest) if not s.loaded else s for s in sources]
+        cached = [None] * len(reads)
+        decided = plan(sources, settings, complete=complete, release=release)
+    items = _jobs(sources, decided, reads, digests, cached, keep=cache is not None and decided.allocation is None)
+    slow = iter(workers.map(functools.partial(check_job, work), [j for j in items if not j.quick(work)]))
+    results = []
+    progress = Progress(len(sources))
+    for index, item in enumerate(items, 1):
+        result, entry = check_job(work, item) if item.quick(work) else next(slow)
+        if entry is not None and cache is not None:
+            cache.put(result.path, entry)
+        progress.step(index, result.path)
+        results.append(result)
+    progress.done()
+    return results, decided
 
 
 def _jobs(sources: list[Source], decided: Plan, reads: list[Read], digests: list[str | None],
           cached: list[Entry | None], *, keep: bool) -> list[Job]:
     """Each source's second step: the specs read, in order, then standard input (never cached).
-    A cached entry answers only in the context it was found in; `keep`: the results go to the cache."""
+    A cached entry answers only in the context it was found in; `keep`: the results go to the cache.
+    A spec not loaded yet is loaded in its step: from the bytes read here, else read there."""
     items = []
     for i, s in enumerate(sources):
         context = decided.contexts[s.path]
         entry = cached[i] if i < len(reads) else None
-        raw = reads[i][2] if entry is not None else None  # not loaded yet
+        raw = reads[i][2] if i < len(reads) and (entry is not None or not s.loaded) else None
         usable = entry if entry is not None and entry.context == context.recorded() else None
         items.append(Job(s, context, raw if isinstance(raw, bytes) else None, usable,
-                         digests[i] if keep and i < len(reads) else None))
+                         digests[i] if keep and i < len(reads) else None,
+                         unread=raw if isinstance(raw, Finding) else None))
     return items
 
 
 def _load(reads: list[Read], cached: list[Entry | None], workers: Workers) -> list[Source]:
     """The sources of the specs read: loaded, except those the cache answers (loaded later if need be)."""
     loaded = iter(workers.map(load_read, [r for r, entry in zip(reads, cached) if entry is None]))
-    return [Source(shown, spec) if entry is not None else next(loaded) for (spec, shown, _), entry in zip(reads, cached)]
+    return [Source(shown, spec, loaded=False) if entry is not None else next(loaded)
+            for (spec, shown, _), entry in zip(reads, cached)]
 
 
 def compile_spec(spec: Path, settings: config.Settings) -> Result:

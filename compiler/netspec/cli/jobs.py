@@ -106,7 +106,7 @@ def finish(work: Work, result: Result) -> Result:
             result = dataclasses.replace(result, current=True)
         else:
             result = render_result(result, options=work.render)
-    return result if work.keep_model else dataclasses.replace(result, network=None)
+    return result if work.keep_model else result.detached()
 
 
 Read = tuple[Path, str, "bytes | Finding"]  # a spec file, its display path, and its bytes (or why there are none)
@@ -140,6 +140,7 @@ class Job:
     raw: bytes | None = None  # the spec's bytes, not loaded yet
     cached: Entry | None = None  # what an earlier run found for these bytes in this context
     digest: str | None = None  # sha256 of the bytes: the result is to be kept in the cache
+    unread: Finding | None = None  # why the spec's bytes could not be read (the source is not loaded)
 
     def quick(self, work: Work) -> bool:
         """Answered from the cache without reading a file: nothing to render (validate), or no module."""
@@ -161,8 +162,10 @@ def check_job(work: Work, job: Job) -> tuple[Result, Entry | None]:
                 work, hit.name, module.names(options), module.sha256,
                 module.inputs(source.path, context.recorded(), options)):
             return dataclasses.replace(hit, current=True), None
-    if job.raw is not None:  # not loaded yet: not in the cache, or its module is not current
-        source = Source(source.path, source.file, *load_bytes(job.raw, source.path))
+    if not source.loaded:  # loaded here: from the bytes read before, else read here
+        raw = job.raw if job.raw is not None else job.unread
+        assert source.file is not None, "standard input is loaded when read"
+        source = load_read((source.file, source.path, raw if raw is not None else read_spec_file(source.file)))
     result = check_loaded(source.doc, source.findings, source.path, context=context)
     keep = job.digest is not None and not wants_pool(source.doc)
     entry = entry_of(result, job.digest, context.recorded()) if keep and job.digest is not None else None

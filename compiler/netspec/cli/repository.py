@@ -27,12 +27,13 @@ from ..lockfile import Lock
 
 @dataclass
 class Source:
-    """One spec of the run, loaded: where it is, and what the loader made of it."""
+    """One spec of the run: where it is, and what the loader made of it (once loaded)."""
 
     path: str  # display path: where findings point
     file: Path | None  # None for standard input
     doc: Document | None = None
     findings: list[Finding] = field(default_factory=list)
+    loaded: bool = True  # False: not read or loaded yet (its check loads it)
 
 
 @dataclass(frozen=True)
