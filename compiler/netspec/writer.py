@@ -41,10 +41,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Callable, Collection, Iterable
+from typing import TYPE_CHECKING, Callable, Collection, Iterable
 
 from .render import stamp
 from .render.stamp import GENERATED_MARK
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 GENERATED_SUFFIXES = (".tf.json", ".tf")
 LOCK_WAIT_SECONDS = 60.0
@@ -393,11 +396,13 @@ def _durable(folders: Iterable[ModuleFolder], each: Callable[[ModuleFolder], Non
 class Switch:
     """Modules switched to new files together: every new file of every module written, all made
     durable in one step, then renamed module by module, then the folders made durable.
+    `pool`: threads that rename in several folders at once (each folder's renames stay in order).
 
     The folders stay open and locked by the caller until `commit` returns."""
 
-    def __init__(self) -> None:
+    def __init__(self, pool: Executor | None = None) -> None:
         self.folders: list[ModuleFolder] = []
+        self.pool = pool
 
     def stage(self, folder: ModuleFolder, files: dict[str, str], changes: list[FileChange]) -> None:
         folder.stage(files, changes)
@@ -406,8 +411,11 @@ class Switch:
     def commit(self) -> None:
         try:
             _durable(self.folders, lambda f: [_fsync(name, f.fd) for name in f.staged_names()])  # type: ignore[arg-type]
-            for folder in self.folders:
-                folder.switch()
+            if self.pool is None:
+                for folder in self.folders:
+                    folder.switch()
+            else:
+                list(self.pool.map(ModuleFolder.switch, self.folders))
             _durable(self.folders, lambda f: os.fsync(f.fd))  # type: ignore[arg-type]
         finally:
             for folder in self.folders:

@@ -7,7 +7,7 @@ import difflib
 import enum
 import sys
 from pathlib import Path, PurePath
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
@@ -24,9 +24,14 @@ from .common import (ConfigOpt, FormatOpt, JobsOpt, NoCacheOpt, NoColorOpt, Path
 from .jobs import Work
 from .repository import held, write_atomically
 
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
 # Modules switched together (`writer.Switch`): their new files made durable in one step, their
 # folders held open and locked meanwhile (so well under the usual limit of 1,024 open files).
 WRITE_BATCH = 128
+# Threads creating module files (`_write_batch`): the file system's waits, not Python, bound them.
+WRITE_THREADS = 4
 
 # compile's --format: every report.Format for findings, plus the deprecated `hcl` (now
 # `--emit hcl`). Derived from Format so a new findings format reaches compile too.
@@ -117,19 +122,35 @@ def _compare(result: Result, settings: config.Settings, write_back: WriteBack) -
         [_stale(directory, result.path, rest)] if rest else [])
 
 
-def _write_batch(batch: list[Result], settings: config.Settings) -> list[tuple[str, list[Finding]]]:
-    """Write modules: each folder locked (in name order, so concurrent runs never wait on each other
-    in a circle), compared, its new files staged; then all switched at once (`writer.Switch`)."""
+def _write_batch(batch: list[Result], settings: config.Settings, pool: Executor) -> list[tuple[str, list[Finding]]]:
+    """Write modules: each folder locked (in name order, one after another, so concurrent runs never
+    wait on each other in a circle), then compared and its new files staged by WRITE_THREADS threads
+    (creating a file waits on the file system's journal far more than on Python: their waits
+    overlap), then all switched at once (`writer.Switch`)."""
     findings: dict[int, list[Finding]] = {}
     updated: dict[int, int] = {}
-    opened: list[ModuleFolder] = []
-    switch = Switch()
+    opened: dict[int, ModuleFolder] = {}
+
+    def stage(i: int) -> ModuleFolder | None:
+        result, folder = batch[i], opened[i]
+        try:
+            # The other format's generated files are obsolete here, so switching removes them.
+            changes = folder.plan(result.files)
+            conflicts = [c for c in changes if c.change is Change.CONFLICT]
+            if conflicts:
+                findings[i] = _conflicts(conflicts)
+            elif changes:
+                folder.stage(result.files, changes)
+                updated[i] = len(changes)
+                return folder
+        except OSError as exc:
+            findings[i] = [_cannot(folder.directory, exc, "write")]
+        return None
+
+    switch = Switch(pool)
     try:
-        for i in sorted(range(len(batch)), key=lambda i: str(batch[i].name)):
-            result = batch[i]
-            if result.current:
-                continue
-            directory = settings.out / str(result.name)
+        for i in sorted((i for i in range(len(batch)) if not batch[i].current), key=lambda i: str(batch[i].name)):
+            directory = settings.out / str(batch[i].name)
             folder = ModuleFolder(directory, write=True)
             try:
                 folder.__enter__()
@@ -139,18 +160,8 @@ def _write_batch(batch: list[Result], settings: config.Settings) -> list[tuple[s
             except OSError as exc:
                 findings[i] = [_cannot(directory, exc, "write")]
                 continue
-            opened.append(folder)
-            try:
-                # The other format's generated files are obsolete here, so switching removes them.
-                changes = folder.plan(result.files)
-                conflicts = [c for c in changes if c.change is Change.CONFLICT]
-                if conflicts:
-                    findings[i] = _conflicts(conflicts)
-                elif changes:
-                    switch.stage(folder, result.files, changes)
-                    updated[i] = len(changes)
-            except OSError as exc:
-                findings[i] = [_cannot(directory, exc, "write")]
+            opened[i] = folder
+        switch.folders += [folder for folder in pool.map(stage, list(opened)) if folder is not None]
         try:
             switch.commit()
         except OSError as exc:
@@ -158,7 +169,7 @@ def _write_batch(batch: list[Result], settings: config.Settings) -> list[tuple[s
                 findings[i] = [_cannot(settings.out / str(batch[i].name), exc, "write")]
             updated.clear()
     finally:
-        for folder in opened:
+        for folder in opened.values():
             folder.discard()
             folder.close()
     folders: dict[Path, str | None] = {}
@@ -177,8 +188,10 @@ def _write_back(results: list[Result], settings: config.Settings,
     modules = [r for r in results if r.ok and r.name is not None]
     if write_back is not WriteBack.YES:
         return [(r.path, _compare(r, settings, write_back)) for r in modules]
-    return [done for start in range(0, len(modules), WRITE_BATCH)
-            for done in _write_batch(modules[start:start + WRITE_BATCH], settings)]
+    from concurrent.futures import ThreadPoolExecutor  # imported here: validate shares this module
+    with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+        return [done for start in range(0, len(modules), WRITE_BATCH)
+                for done in _write_batch(modules[start:start + WRITE_BATCH], settings, pool)]
 
 
 def _lock_changes(old: tuple[lockfile.LockEntry, ...], new: tuple[lockfile.LockEntry, ...]) -> list[str]:
