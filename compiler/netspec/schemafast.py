@@ -12,10 +12,10 @@ The soundness rule: an accept check returns True only when the instance is valid
 whenever it is unsure: a float (24.0 is an "integer" to jsonschema), any value whose type is not
 exactly str, int, bool, None, dict or list (a subclass), a key that is not exactly a str where keys
 are matched against `properties`, an enum or const value of another type (True == 1 in Python, not
-in JSON Schema). False only means
-"run jsonschema", which stays the only source of findings; the schema file stays the single source
-of truth. `compile_accept` returns None (no fast path at all) when the schema holds a keyword this
-module does not implement, or a keyword value of an unexpected shape: then jsonschema always runs.
+in JSON Schema). False only means "run jsonschema", which stays the only source of findings; the
+schema file stays the single source of truth. `compile_accept` returns None (no fast path at all)
+when the schema holds a keyword this module does not implement, or a keyword value of an unexpected
+shape: then jsonschema always runs.
 """
 
 from __future__ import annotations
