@@ -34,6 +34,8 @@ VALIDATOR = schema.validator()
 SPEC_FILES = sorted([*(ROOT / "specs").glob("*.yaml"), *(ROOT / "docs" / "examples").glob("**/specs/**/*.yaml"),
                      *(ROOT / "tests").glob("**/*.yaml")])
 VALID_FILES = [p for p in SPEC_FILES if not p.is_relative_to(ROOT / "tests")]
+# The files the loader makes a document of (the others never reach the schema).
+DOCUMENTS = [p for p in SPEC_FILES if load_text(p.read_bytes().decode("utf-8", "replace"), str(p))[0] is not None]
 
 
 def _bench_specs(count: int) -> list[str]:
@@ -298,12 +300,10 @@ def test_an_invalid_spec_goes_to_jsonschema(counting):
     assert counting.seen == 1 and [e.validator for e in errors] == ["anyOf"]
 
 
-@pytest.mark.parametrize("path", SPEC_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_findings_are_the_same_without_the_fast_path(path, monkeypatch):
-    text = path.read_bytes().decode("utf-8", "replace")
-    doc, _ = load_text(text, str(path))
-    if doc is None:
-        pytest.skip("not a document the schema sees")
+    doc, _ = load_text(path.read_bytes().decode("utf-8", "replace"), str(path))
+    assert doc is not None
     _agrees(doc.data)
     fast = check_document(doc)
     monkeypatch.setattr(schema, "fast_accept", lambda name=schema.SCHEMA_NAME: None)

@@ -20,9 +20,10 @@ skipped when part of that collection is unknown (see `rules.base.rule(needs=...)
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from jsonschema.exceptions import ValidationError
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 from .loader import Document, Pointer
 

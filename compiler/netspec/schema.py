@@ -12,10 +12,11 @@ import functools
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
-import jsonschema
-from jsonschema.exceptions import ValidationError
+if TYPE_CHECKING:  # jsonschema is imported when a document needs it: a valid spec does not (schemafast.py)
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 from .codes import code
 from .findings import Finding
@@ -45,6 +46,7 @@ def schema() -> dict[str, Any]:
 @functools.cache
 def validator(name: str = SCHEMA_NAME) -> jsonschema.Draft202012Validator:
     """A validator of one of the schemas in schemas/ (formats such as `date` are checked)."""
+    import jsonschema
     return jsonschema.Draft202012Validator(json.loads(schema_text(name)),
                                            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
