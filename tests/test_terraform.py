@@ -206,26 +206,3 @@ def test_sagemaker_outputs_configure_a_domain_and_a_notebook(tf_env, tmp_path):
         },
     }))
     validate(root, tf_env)
-
-
-def test_many_modules_verify_over_several_roots_with_one_output(tf_env, tmp_path):
-    """With -j 2, 2 x MODULES_PER_ROOT modules go to two roots run side by side: the same findings,
-    at the same lines, as one root (-j 1); a module every root lacks would be missed by neither."""
-    from netspec.verify import MODULES_PER_ROOT, partition
-    specs = tmp_path / "specs"
-    specs.mkdir()
-    count = 2 * MODULES_PER_ROOT + 1
-    for i in range(count):
-        (specs / f"team-{i:02}.yaml").write_text(BASE_SPEC.replace("ds-team", f"team-{i:02}").replace(
-            "10.2.0.0/16", f"10.{i}.0.0/16"))
-    assert run_cli("compile", cwd=tmp_path).returncode == 0
-    for broken in ("team-00", f"team-{count - 1:02}"):  # the first root's first module, the last root's last
-        vpc = tmp_path / "out" / broken / "vpc.tf.json"
-        vpc.write_text(vpc.read_text().replace('"enable_dns_support": true', '"enable_dns_support": true,\n'
-                                                                           '        "bogus_argument": 1', 1))
-    assert len(partition([None] * count, 2)) == 2  # type: ignore[list-item]
-    runs = {j: verify(tmp_path / "out", tf_env, "-j", j) for j in ("1", "2")}
-    assert runs["1"].stdout == runs["2"].stdout and runs["1"].returncode == runs["2"].returncode == 1
-    findings = json.loads(runs["2"].stdout)["findings"]
-    assert sorted(f["path"] for f in findings) == ["out/team-00/vpc.tf.json", f"out/team-{count - 1:02}/vpc.tf.json"]
-    assert f"{count} module(s) verified: 2 error(s)" in runs["2"].stderr

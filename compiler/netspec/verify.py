@@ -24,10 +24,6 @@ from .codes import code
 from .findings import Finding, Location
 
 MODULES_FOLDER = "modules"  # children live in ROOT/modules/<name>/
-# terraform validate walks a configuration on about one core, some 70 to 90 ms a module after the
-# provider's schema (about 2.5 s, paid by every root); so many modules are split over one root per
-# core (`-j`), each root holding at least this many.
-MODULES_PER_ROOT = 10
 ROOT_FILE = "main.tf.json"
 # Only a root module may hold these; netspec writes them unless compiling with --module.
 ROOT_ONLY = frozenset({"provider.tf.json", "provider.tf", "backend.tf.json", "backend.tf"})
@@ -65,19 +61,6 @@ def provider_aliases(children: Iterable[Child]) -> dict[str, str]:
             if key not in aliases:
                 aliases[key] = _alias(child.provider.get("region"), set(aliases.values()))
     return aliases
-
-
-def partition(children: list[Child], jobs: int) -> list[list[Child]]:
-    """The children split into consecutive groups, one root module each: as many as `jobs` allows
-    with at least MODULES_PER_ROOT modules in each, their sizes within one of each other."""
-    roots = max(1, min(jobs, len(children) // MODULES_PER_ROOT))
-    size, extra = divmod(len(children), roots)
-    groups, start = [], 0
-    for i in range(roots):
-        end = start + size + (1 if i < extra else 0)
-        groups.append(children[start:end])
-        start = end
-    return groups
 
 
 def root_module(children: list[Child]) -> dict[str, Any]:

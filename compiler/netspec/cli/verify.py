@@ -20,8 +20,8 @@ from ..loader import MAX_SPEC_BYTES, without_bom
 from ..render import stamp
 from ..report import Format
 from ..writer import GENERATED_SUFFIXES, MAX_FILE_BYTES, is_generated
-from .common import (ConfigOpt, FormatOpt, JobsOpt, NoColorOpt, QuietOpt, StrictOpt, UsageError, VerboseOpt,
-                     find_specs, finish, settings_for)
+from .common import (ConfigOpt, FormatOpt, NoColorOpt, QuietOpt, StrictOpt, UsageError, VerboseOpt, find_specs,
+                     finish, settings_for)
 
 TERRAFORM_SECONDS = 3600.0  # each of init and validate; 100 modules take about 10 s
 
@@ -119,20 +119,7 @@ def _cannot(out: str, why: str) -> Finding:
     return code("NS315").at(Location(out), f"terraform could not check the modules: {why}")
 
 
-def _terraform(children: list[verify.Child], copies: dict[str, dict[str, bytes]], out: str,
-               jobs: int) -> list[Finding]:
-    """Every module checked by terraform: one root module per group of `verify.partition`, the roots
-    run side by side (each terraform process waits on its own; threads are enough)."""
-    groups = verify.partition(children, jobs)
-    if len(groups) == 1:
-        return _terraform_root(children, copies, out)
-    from concurrent.futures import ThreadPoolExecutor  # imported here: only many modules need it
-    with ThreadPoolExecutor(max_workers=len(groups)) as pool:
-        found = list(pool.map(lambda group: _terraform_root(group, copies, out), groups))
-    return list(dict.fromkeys(f for findings in found for f in findings))  # one NS315 when no root could run
-
-
-def _terraform_root(children: list[verify.Child], copies: dict[str, dict[str, bytes]], out: str) -> list[Finding]:
+def _terraform(children: list[verify.Child], copies: dict[str, dict[str, bytes]], out: str) -> list[Finding]:
     with tempfile.TemporaryDirectory(prefix="netspec-verify-") as scratch:
         root = Path(scratch) / "root"
         for child in children:
@@ -169,12 +156,11 @@ def verify_command(
     verbose: bool = VerboseOpt,
     no_color: bool = NoColorOpt,
     config_file: Optional[Path] = ConfigOpt,
-    jobs: Optional[int] = JobsOpt,
 ) -> None:
     """Run terraform init and validate on every compiled module at once; exit 1 if any is invalid.
 
     One temporary root module calls each module of OUT, with its own provider configuration,
-    so terraform loads the provider once (with many modules, one root per CPU, `-j`). Each problem is reported on the module file and
+    so terraform loads the provider once. Each problem is reported on the module file and
     line terraform names, with the module's spec. Offline against the provider mirror that
     NETSPEC_TF_PLUGIN_DIR names; without it, terraform's own configuration decides.
 
@@ -185,12 +171,12 @@ def verify_command(
       NETSPEC_TF_PLUGIN_DIR=/opt/tf-plugins netspec verify build/
     """
     settings = settings_for(config_file=config_file, fmt=fmt, strict=strict, quiet=quiet, verbose=verbose,
-                            no_color=no_color, jobs=jobs)
+                            no_color=no_color)
     folder = out or settings.out
     if not folder.is_dir():
         raise UsageError(f"{folder}: no such folder")
     children, copies = _children(folder, _spec_index(list(settings.specs)))
     if not children:
         raise UsageError(f"{folder}: no module compiled by netspec in this folder")
-    findings = _terraform(children, copies, display_path(folder), settings.jobs)
+    findings = _terraform(children, copies, display_path(folder))
     finish(findings, len(children), settings=settings, verb="module(s) verified")
