@@ -174,11 +174,12 @@ def _write_batch(batch: list[Result], settings: config.Settings, pool: Executor)
             folder.close()
     folders: dict[Path, str | None] = {}
     for i, result in enumerate(batch):
+        level = Verbosity.NORMAL if i in updated else Verbosity.VERBOSE if i not in findings else None
+        if level is None or settings.verbosity < level:
+            continue  # nothing to say, or not at this verbosity: the folder's name is not worked out
         shown = display_path(settings.out / str(result.name), folders=folders)
-        if i in updated:
-            note(f"{shown}: {updated[i]} file(s) updated", verbosity=settings.verbosity)
-        elif i not in findings:
-            note(f"{shown}: up to date", verbosity=settings.verbosity, level=Verbosity.VERBOSE)
+        note(f"{shown}: {updated[i]} file(s) updated" if i in updated else f"{shown}: up to date",
+             verbosity=settings.verbosity, level=level)
     return [(r.path, findings.get(i, [])) for i, r in enumerate(batch)]
 
 
@@ -188,10 +189,16 @@ def _write_back(results: list[Result], settings: config.Settings,
     modules = [r for r in results if r.ok and r.name is not None]
     if write_back is not WriteBack.YES:
         return [(r.path, _compare(r, settings, write_back)) for r in modules]
+    # A module already current has nothing to write (with -v its batch still names it "up to date").
+    verbose = settings.verbosity >= Verbosity.VERBOSE
+    done: list[tuple[str, list[Finding]]] = [] if verbose else [(r.path, []) for r in modules if r.current]
+    todo = modules if verbose else [r for r in modules if not r.current]
+    if not todo:
+        return done
     from concurrent.futures import ThreadPoolExecutor  # imported here: validate shares this module
     with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-        return [done for start in range(0, len(modules), WRITE_BATCH)
-                for done in _write_batch(modules[start:start + WRITE_BATCH], settings, pool)]
+        return done + [written for start in range(0, len(todo), WRITE_BATCH)
+                       for written in _write_batch(todo[start:start + WRITE_BATCH], settings, pool)]
 
 
 def _lock_changes(old: tuple[lockfile.LockEntry, ...], new: tuple[lockfile.LockEntry, ...]) -> list[str]:
