@@ -250,3 +250,33 @@ def test_a_spec_asking_a_pool_is_decided_with_every_document(project, monkeypatc
     # Without pools or a lock, specs are checked in one step: the new spec (the cache knows the
     # others) finds it asks a pool, so the run is made again with every spec loaded first.
     assert loaded == 1 + 6
+
+
+CI_KEY = "0123456789abcdef" * 4  # 64 characters, as `openssl rand -hex 32` gives
+
+
+def test_ci_runs_sharing_a_key_share_the_cache_and_no_one_else_does(project, monkeypatch, tmp_path_factory):
+    """Each CI run is a new machine: with NETSPEC_CACHE_KEY (a secret its runs share) a cache kept
+    between runs is used; without it, or under another key, the same file is ignored."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("first-machine")))
+    monkeypatch.setenv(cache.KEY_ENV, CI_KEY)
+    assert _in_process(project, monkeypatch, "compile")[2] == 5
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("next-machine")))
+    code, output, loaded = _in_process(project, monkeypatch, "compile", "--check")
+    assert (code, loaded) == (1, 0), "the next run, on another machine with the same key, loads nothing"
+    assert (code, output) == _in_process(project, monkeypatch, "compile", "--check", "--no-cache")[:2]
+    saved = (project / CACHE_FILE).read_bytes()
+    for env in ({}, {cache.KEY_ENV: CI_KEY[::-1]}):  # a run without the secret (a fork's pull request), another key
+        monkeypatch.delenv(cache.KEY_ENV, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        (project / CACHE_FILE).write_bytes(saved)
+        assert _in_process(project, monkeypatch, "validate")[2] == 5, env
+
+
+def test_a_key_short_enough_to_guess_is_refused_aloud(project):
+    short = run_cli("validate", "-f", "json", cwd=project, env={cache.KEY_ENV: "hunter2"})
+    assert "NETSPEC_CACHE_KEY is 7 characters long" in short.stderr and "is not used" in short.stderr
+    assert not (project / ".netspec_cache").exists()
+    cold = run_cli("validate", "-f", "json", "--no-cache", cwd=project)
+    assert (short.returncode, short.stdout) == (cold.returncode, cold.stdout)

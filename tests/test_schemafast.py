@@ -105,15 +105,20 @@ def _mutate(draw, node: Any, depth: int = 0) -> Any:
         elif op == "empty":
             node.clear()
         elif isinstance(node, dict):
-            node[draw(st.sampled_from(KEYS) | st.text(max_size=4))] = draw(st.sampled_from(TRICKY))
+            node[draw(st.sampled_from(KEYS) | st.text(max_size=4))] = _tricky(draw)
         else:
-            node.append(draw(st.sampled_from([*TRICKY, node[where]])))
+            node.append(copy.deepcopy(draw(st.sampled_from([*TRICKY, node[where]]))))
         return node
     if type(node) is str and draw(st.booleans()):
         return _changed_string(draw, node)
     if type(node) is int and draw(st.booleans()):
         return _changed_int(draw, node)
-    return draw(st.sampled_from(TRICKY))
+    return _tricky(draw)
+
+
+def _tricky(draw) -> Any:
+    """One of TRICKY, copied: a later mutation changes the spec, never the list every example draws from."""
+    return copy.deepcopy(draw(st.sampled_from(TRICKY)))
 
 
 @budget(300)

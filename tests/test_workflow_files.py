@@ -54,3 +54,13 @@ def test_hooks_install_this_repository_as_this_distribution():
     assert all(hook["language"] == "python" and not hook.get("additional_dependencies") for hook in HOOKS)
     header = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert f"    rev: v{__version__}\n" in header, "the usage example pins the tag of this version"
+
+
+def test_workflow_keeps_the_findings_cache_under_a_key_from_a_secret():
+    from netspec.cli import cache
+    job = WORKFLOW["jobs"]["netspec"]
+    assert job["env"][cache.KEY_ENV] == "${{ secrets.%s }}" % cache.KEY_ENV
+    kept = [step["with"]["path"] for step in job["steps"] if step.get("uses", "").startswith("actions/cache@")]
+    assert kept == [".netspec_cache"]  # where the cache is when netspec.toml does not move it
+    names = [step.get("name", "") for step in job["steps"]]
+    assert names.index("netspec's findings cache (an unchanged spec is not checked again)") < names.index("Validate specs")

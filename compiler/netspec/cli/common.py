@@ -18,8 +18,8 @@ from ..crossspec import check_across
 from ..findings import Finding, display_path, has_errors, sort_findings
 from ..loader import MAX_SPEC_BYTES, load_bytes
 from ..pipeline import UNDECIDED_POOL, Result
-from ..report import Format, Progress, Summary, TextReport, Verbosity, emit
-from .cache import Cache, Entry
+from ..report import Format, Progress, Summary, TextReport, Verbosity, emit, note
+from .cache import Cache, Entry, key_problem
 from .jobs import Job, Read, Work, check_job, cpu_count, load_read, load_spec, read_one, read_spec_file, Workers
 from .repository import Plan, Source, plan
 
@@ -49,8 +49,15 @@ NoCacheOpt = typer.Option(False, "--no-cache", help="Check every spec in full: n
 
 
 def run_cache(settings: config.Settings, no_cache: bool) -> Cache | None:
-    """The findings cache a run of validate or compile reads and writes back; None when switched off."""
-    return None if no_cache or settings.cache is None else Cache.open(settings.cache)
+    """The findings cache a run of validate or compile reads and writes back; None when switched off
+    (or when NETSPEC_CACHE_KEY is too short to be a secret: said on stderr)."""
+    if no_cache or settings.cache is None:
+        return None
+    problem = key_problem()
+    if problem is not None:
+        note(f"netspec: {problem}", verbosity=settings.verbosity)
+        return None
+    return Cache.open(settings.cache)
 
 
 class UsageError(Exception):
