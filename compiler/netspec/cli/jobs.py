@@ -1,12 +1,14 @@
 """Each spec's work, in this process or spread over worker processes (`-j`).
 
-Every spec of a run goes through two steps: `load_spec` reads it (bounded) and loads it;
-then, once the repository has decided what depends on every spec (`repository.plan`: a
-pool's blocks), `check_job` checks it and builds its model (the pure pipeline), and
-for `compile` renders its module, unless the module on disk already is what it compiles
-to (its files' headers say so: `writer.ModuleFolder.current`). It returns the result
-without the model unless asked to keep it: the run needs only claims for the cross-spec
-checks, findings and files, and a model costs more to send between processes than to build.
+`check_job` checks a spec and builds its model (the pure pipeline), and for `compile`
+renders its module, unless the module on disk already is what it compiles to (its files'
+headers say so: `writer.ModuleFolder.current`). A spec not loaded yet is read (bounded) and
+loaded there too: a run whose specs' contexts depend on their paths alone takes this one step.
+When the repository decides across specs (`repository.plan`: a pool's blocks), every spec is
+loaded first (`load_spec`), in a step of its own. It returns the result without the model and
+the document (`Result.detached`) unless asked to keep the model: the run needs only claims for
+the cross-spec checks, where they point, findings and files, and a model or a document costs
+more to send between processes than to build.
 With the findings cache (cli/cache.py) the first step only reads and hashes each spec, and
 `check_job` answers an unchanged one from what an earlier run found: at once for `validate`,
 and for `compile` once its module on disk is found current; otherwise it loads and checks the
