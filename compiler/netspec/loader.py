@@ -110,45 +110,78 @@ class _DepthLimitedLoader(yaml.SafeLoader):
 # separator inside brackets and skips a byte-order mark at the start of any line. Specs
 # holding them (never a valid one's need) are composed by PyYAML's own composer only.
 _PYTHON_ONLY = re.compile("[\t\ufeff]")
-_OPENS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_COLLECTIONS = {yaml.MappingStartEvent: yaml.MappingNode, yaml.SequenceStartEvent: yaml.SequenceNode}
 _CLOSES = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
 def _compose_fast(text: str) -> list[yaml.Node] | None:
-    """The documents as libyaml composes them, or None when PyYAML's own composer must decide.
+    """The documents composed from libyaml's events, or None when PyYAML's own composer must decide.
 
-    libyaml takes only the common case: text it parses without an error, with no alias (NS009,
-    located at the alias, which its composer does not keep) and no list or mapping deeper than
-    MAX_DEPTH (its composer recurses in C, past Python's recursion limit). One pass over its
-    events checks both before its composer runs; any error at all leaves the file to PyYAML,
-    whose messages netspec explains.
+    One pass over libyaml's parse, composing nodes as libyaml's composer does (a tag that is not
+    given is resolved the same way), and taking only the common case: text it parses without an
+    error, with no alias (NS009, located at the alias, which a composed tree does not keep), no
+    list or mapping deeper than MAX_DEPTH, and nothing PyYAML reads otherwise inside brackets (it
+    ends a plain scalar at `?` and places a missing value, `{a: }`, one column before libyaml).
+    Any error at all leaves the file to PyYAML, whose messages netspec explains.
     """
     if _CLoader is None or not text.endswith("\n") or _PYTHON_ONLY.search(text):
         return None  # at the end of a last line without a line break, libyaml marks the next line
     try:
         events = _CLoader(text)
         try:
-            flow: list[bool] = []  # for each open list or mapping: is it in brackets?
-            for event in iter(events.get_event, None):
-                kind = type(event)
-                if kind is yaml.ScalarEvent:
-                    if flow and flow[-1] and not event.style and (not event.value or "?" in event.value):
-                        # Inside brackets PyYAML ends a plain scalar at `?` (libyaml does not), and
-                        # places a missing value (`{a: }`) one column before where libyaml does.
-                        return None
-                elif kind in _OPENS:
-                    flow.append(bool(event.flow_style))
-                    if len(flow) > MAX_DEPTH:
-                        return None
-                elif kind in _CLOSES:
-                    flow.pop()
-                elif kind is yaml.AliasEvent:
-                    return None
+            return _compose_events(events)
         finally:
             events.dispose()
-        return list(yaml.compose_all(text, Loader=_CLoader))
     except Exception:  # libyaml's errors differ in wording and place: PyYAML's own composer reports them
         return None
+
+
+def _compose_events(events: Any) -> list[yaml.Node] | None:
+    documents: list[yaml.Node] = []
+    root: yaml.Node | None = None
+    open_: list[tuple[yaml.Node, list[yaml.Node]]] = []  # each open collection, and a mapping's key awaiting its value
+    resolve = events.resolve
+    for event in iter(events.get_event, None):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if open_ and open_[-1][0].flow_style and not event.style and (not event.value or "?" in event.value):
+                return None
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+            node: yaml.Node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        elif kind in _COLLECTIONS:
+            if len(open_) >= MAX_DEPTH:
+                return None
+            node_class = _COLLECTIONS[kind]
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(node_class, None, event.implicit)
+            node = node_class(tag, [], event.start_mark, None, flow_style=event.flow_style)
+        elif kind in _CLOSES:
+            open_.pop()[0].end_mark = event.end_mark
+            continue
+        elif kind is yaml.AliasEvent:
+            return None
+        elif kind is yaml.DocumentEndEvent:
+            documents.append(root)  # type: ignore[arg-type]  # a document always holds a node
+            root = None
+            continue
+        else:  # the stream's and a document's start, the stream's end
+            continue
+        if not open_:
+            root = node
+        elif isinstance(open_[-1][0], yaml.MappingNode):
+            pending = open_[-1][1]
+            if pending:
+                open_[-1][0].value.append((pending.pop(), node))
+            else:
+                pending.append(node)
+        else:
+            open_[-1][0].value.append(node)
+        if kind in _COLLECTIONS:
+            open_.append((node, []))
+    return documents
 
 
 def _compose(text: str) -> tuple[list[yaml.Node], bool]:
