@@ -73,16 +73,22 @@ class Result:
             return self.document.at(pointer)
         return self.anchors.get(pointer, Location(self.path))
 
+    @property
+    def anchor_points(self) -> Mapping[Pointer, Location]:
+        """Where cross-spec findings point (ANCHORS; none without a claim): read from the document,
+        else as kept without it."""
+        if self.document is None:
+            return self.anchors
+        return {p: self.document.at(p) for p in ANCHORS} if self.claim is not None else {}
+
     def detached(self) -> "Result":
         """The result without its document and model, carrying what a run still reads of them (where
         cross-spec findings point, its `name` as written, its text for inline suppressions): what a
         worker sends back, a small part of the document's size."""
-        doc = self.document
-        if doc is None:
+        if self.document is None:
             return dataclasses.replace(self, network=None)
-        anchors = {p: doc.at(p) for p in ANCHORS} if self.claim is not None else {}
-        return dataclasses.replace(self, network=None, document=None, anchors=anchors, declared=self.written_name,
-                                   text=doc.text)
+        return dataclasses.replace(self, network=None, document=None, anchors=self.anchor_points,
+                                   declared=self.written_name, text=self.document.text)
 
 
 ANCHORS: tuple[Pointer, ...] = (("name",), ("cidr",))  # what cross-spec findings point at (crossspec.py)
@@ -102,8 +108,8 @@ def resolve(doc: Document, context: SpecContext = NO_CONTEXT) -> tuple[Document,
         return doc, set(), findings
     if context.cidr is None:
         if not context.pools_decided:
-            findings.append(code(UNDECIDED_POOL).at(doc.at(("cidr", "pool")), "the block of this pool is decided across "
-                                                                       "every spec of the repository and netspec.lock"))
+            findings.append(code(UNDECIDED_POOL).at(doc.at(("cidr", "pool")), "the block of this pool is decided "
+                                                    "across every spec of the repository and netspec.lock"))
         return doc, {("cidr",)}, findings
     return dataclasses.replace(doc, data={**data, "cidr": str(context.cidr)}), set(), findings
 

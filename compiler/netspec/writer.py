@@ -94,16 +94,21 @@ def _read(name: str | Path, limit: int, *, dir_fd: int | None = None) -> bytes:
     """At most `limit` bytes of a file, never following a link and never blocking."""
     fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW, dir_fd=dir_fd)
     try:
-        chunks, left = [], limit
-        while left > 0:
-            chunk = os.read(fd, left)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
+        return _read_up_to(fd, limit)
     finally:
         os.close(fd)
+
+
+def _read_up_to(fd: int, limit: int) -> bytes:
+    """What is left of an open file, up to `limit` bytes, by read(2) itself."""
+    chunks, left = [], limit
+    while left > 0:
+        chunk = os.read(fd, left)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def is_generated(path: Path) -> bool:
@@ -266,11 +271,7 @@ class ModuleFolder:
             data = os.read(fd, info.st_size + 1)
             if len(data) <= info.st_size:  # a short read of a regular file: its end
                 return data
-            chunks, size = [data], len(data)
-            while chunks[-1] and size <= MAX_FILE_BYTES:
-                chunks.append(os.read(fd, MAX_FILE_BYTES + 1 - size))
-                size += len(chunks[-1])
-            return b"".join(chunks)
+            return data + _read_up_to(fd, MAX_FILE_BYTES + 1 - len(data))
         finally:
             os.close(fd)
 

@@ -46,7 +46,7 @@ from ..files import NotRegular, TooLarge, read_bounded
 from ..findings import Finding, Location, Severity, has_errors
 from ..loader import Pointer
 from ..model import Source as ModelSource
-from ..pipeline import ANCHORS, Claim, Result
+from ..pipeline import Claim, Result
 from ..render import RenderOptions, emitted_names, file_names, stamp
 from .repository import write_atomically
 
@@ -104,8 +104,8 @@ def entry_of(result: Result, digest: str, context: str) -> Entry:
     if network is not None:
         module = Module(network.source.sha256, tuple(file_names(network, RenderOptions())),
                         tuple(file_names(network, RenderOptions(module=True))))
-    anchors = {p: doc.at(p) for p in ANCHORS} if doc is not None and result.claim is not None else {}
-    return Entry(digest, context, result.findings, doc is not None, result.written_name, result.claim, anchors, module)
+    return Entry(digest, context, result.findings, doc is not None, result.written_name, result.claim,
+                 dict(result.anchor_points), module)
 
 
 # --- the file: entries as plain JSON, nothing in it ever executed or unpickled ---------------------

@@ -39,7 +39,7 @@ def tags(network: Network, name: str) -> dict[str, str]:
 def _network_tags(spec_tags: tuple[tuple[str, str], ...], network_name: str) -> dict[str, str]:
     """The tags every resource of a network carries (made once per network; `tags` copies them)."""
     result = {literal(k): literal(v) for k, v in spec_tags}
-    result.update({"Name": "", "ManagedBy": "netspec", "NetspecName": literal(network_name)})
+    result.update({"ManagedBy": "netspec", "NetspecName": literal(network_name)})
     return result
 
 
