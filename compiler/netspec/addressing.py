@@ -31,7 +31,7 @@ def slot_cidr(vpc: ipaddress.IPv4Network, prefix: int, slot: int) -> ipaddress.I
 
 def workload_addresses(subnet: ipaddress.IPv4Network, interface_endpoints: int) -> int:
     """Addresses left for workloads once AWS and one ENI per interface endpoint took theirs."""
-    return subnet.num_addresses - AWS_RESERVED_PER_SUBNET - interface_endpoints
+    return (1 << (32 - subnet.prefixlen)) - AWS_RESERVED_PER_SUBNET - interface_endpoints  # num_addresses, uncached
 
 
 def parse_network(text: object) -> ipaddress.IPv4Network | None:

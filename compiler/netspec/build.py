@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from pathlib import PurePath
 from typing import Any
@@ -10,7 +9,6 @@ from typing import Any
 from . import catalog, dns, policies, regions
 from .accounts import spec_account
 from .context import NO_CONTEXT, SpecContext
-from .loader import Document
 from .model import (Access, Bucket, Endpoint, Firewall, FlowLogs, GroupTraffic, ImpliedBucket, Ipam, Logging,
                     Network, Perimeter, Source, Subnet)
 from .rules import SpecView
@@ -57,29 +55,32 @@ def build_network(view: SpecView, context: SpecContext = NO_CONTEXT) -> Network:
     ipam = Ipam(*view.ipam) if view.ipam else None
     subnets = tuple(Subnet(zone=z, cidr=view.subnets[z], is_zone_id=regions.is_zone_id(z), relative=ipam is not None)
                     for z in view.zones)
-    endpoints = tuple(Endpoint(service=s, service_name=catalog.endpoint_service_name(s, region),
-                               zones=zones if zones is not None else tuple(view.zones), reasons=reasons)
-                      for s, reasons, zones in wanted.services)
     account = spec_account(data) or context.default_account
     deploying = account or policies.ACCOUNT
     implied = tuple(ImpliedBucket(bucket, catalog.bucket_name(bucket, region, deploying), reasons)
                     for bucket, reasons in wanted.buckets)
     buckets = tuple(Bucket(name=b["name"], access=_ACCESS[b["access"]], account=b.get("account"))
                     for b in data.get("buckets") or [])
+    perimeter = _perimeter(data.get("perimeter") or {}, deploying)
+
+    def s3_policy() -> dict[str, Any]:
+        return policies.s3_endpoint_policy(region, buckets, implied, perimeter, deploying)
+
+    endpoints = tuple(Endpoint(service=s, service_name=catalog.endpoint_service_name(s, region),
+                               zones=zones if zones is not None else tuple(view.zones), reasons=reasons,
+                               policy_json=policies.endpoint_policy_json(s, perimeter, s3_policy))
+                      for s, reasons, zones in wanted.services)
     flow_logs, logging = _logging(data)
-    network = Network(
+    return Network(
         name=data["name"], region=region, cidr=view.vpc, subnets=subnets, endpoints=endpoints,
         buckets=buckets, tags=tuple(sorted((data.get("tags") or {}).items())), flow_logs=flow_logs,
         source=Source(name=PurePath(doc.path).name, sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
                       context=context.recorded()),
         workloads=wanted.workloads, implied_buckets=implied,
         group_traffic=tuple(GroupTraffic(traffic, reasons) for traffic, reasons in wanted.traffic),
-        perimeter=_perimeter(data.get("perimeter") or {}, deploying), logging=logging,
+        perimeter=perimeter, logging=logging,
         firewall=_firewall(data, region, [e.service.key for e in endpoints]),
         bucket_policy_exceptions=tuple((data.get("bucket_policy") or {}).get("exceptions") or ()),
         account=account, pool=context.pool, ipam=ipam,
         backend=context.backend.fill(name=data["name"], region=region.name, account=account) if context.backend else None,
     )
-    # Policies read the whole network (buckets, perimeter), so they are added once it exists.
-    return dataclasses.replace(network, endpoints=tuple(
-        dataclasses.replace(e, policy=policies.endpoint_policy(network, e)) for e in network.endpoints))

@@ -136,11 +136,29 @@ def _compose_fast(text: str) -> list[yaml.Node] | None:
         return None
 
 
+# The tags of untagged nodes, as PyYAML's SafeLoader resolves them: it has no path resolvers, so a
+# collection gets its kind's default tag and a quoted scalar is a string; a plain scalar's tag
+# depends on its text alone (the implicit resolvers), and is remembered per text (`_plain_tag`).
+_DEFAULT_TAGS = {yaml.MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                 yaml.SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG}
+_PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_TAGS_KEPT = 4096  # distinct plain texts remembered (keys and common values recur in every spec)
+
+
+def _plain_tag(events: Any, text: str) -> str:
+    tag = _PLAIN_TAGS.get(text)
+    if tag is None:
+        tag = events.resolve(yaml.ScalarNode, text, (True, False))
+        if len(_PLAIN_TAGS) >= _PLAIN_TAGS_KEPT:
+            _PLAIN_TAGS.clear()
+        _PLAIN_TAGS[text] = tag
+    return tag
+
+
 def _compose_events(events: Any) -> list[yaml.Node] | None:
     documents: list[yaml.Node] = []
     root: yaml.Node | None = None
     open_: list[tuple[yaml.Node, list[yaml.Node]]] = []  # each open collection, and a mapping's key awaiting its value
-    resolve = events.resolve
     for event in iter(events.get_event, None):
         kind = type(event)
         if kind is yaml.ScalarEvent:
@@ -148,7 +166,7 @@ def _compose_events(events: Any) -> list[yaml.Node] | None:
                 return None
             tag = event.tag
             if tag is None or tag == "!":
-                tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+                tag = _plain_tag(events, event.value) if event.implicit[0] else _STR
             node: yaml.Node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
         elif kind in _COLLECTIONS:
             if len(open_) >= MAX_DEPTH:
@@ -156,7 +174,7 @@ def _compose_events(events: Any) -> list[yaml.Node] | None:
             node_class = _COLLECTIONS[kind]
             tag = event.tag
             if tag is None or tag == "!":
-                tag = resolve(node_class, None, event.implicit)
+                tag = _DEFAULT_TAGS[node_class]
             node = node_class(tag, [], event.start_mark, None, flow_style=event.flow_style)
         elif kind in _CLOSES:
             open_.pop()[0].end_mark = event.end_mark

@@ -7,7 +7,6 @@ it and nothing else.
 from __future__ import annotations
 
 import enum
-import functools
 import ipaddress
 from dataclasses import dataclass
 
@@ -99,13 +98,9 @@ class Endpoint:
     service_name: str  # e.g. com.amazonaws.us-east-1.sts
     zones: tuple[str, ...] = ()  # interface endpoints: the zones whose subnets hold it (as written in the spec)
     reasons: tuple[Reason, ...] = (SPEC,)
-    policy: dict | None = None  # the endpoint policy document (policies.py); None: the service takes none
-
-    @functools.cached_property
-    def policy_json(self) -> str | None:
-        """The policy as the module writes it and its length is checked: computed once."""
-        from .policies import to_json  # policies builds on this module's types
-        return None if self.policy is None else to_json(self.policy)
+    # The endpoint policy document (policies.py), serialised once as the module writes it and its
+    # length is checked; None: the service takes none.
+    policy_json: str | None = None
 
     @property
     def key(self) -> str:

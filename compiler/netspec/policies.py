@@ -19,12 +19,15 @@ example 7 (s3:ResourceAccount); read 2026-11-29.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from itertools import product
 from typing import Any
 
 from . import catalog
-from .model import Access, Bucket, Endpoint, ImpliedBucket, Network, Perimeter
+from .model import Access, Bucket, ImpliedBucket, Network, Perimeter
+from .regions import Region
 
 ACCOUNT = "${data.aws_caller_identity.current.account_id}"
 ACCOUNT_ID_LENGTH = 12  # what ACCOUNT becomes once Terraform resolves it
@@ -98,13 +101,13 @@ def _allow(sid: str, actions: str | list[str], resources: str | list[str], tests
     return statement
 
 
-def perimeter_policy(perimeter: Perimeter, service: catalog.Service) -> dict[str, Any]:
+def perimeter_policy(perimeter: Perimeter, resource_keys: bool) -> dict[str, Any]:
     """Any action through the endpoint, by identities inside the perimeter, on resources inside it.
 
     An organization and accounts are alternatives (either may match), and a Condition's keys must all
     hold: so one statement per pair of (who calls, whose resource).
     """
-    if not service.resource_keys:
+    if not resource_keys:  # the service's actions lack aws:ResourceOrgID / aws:ResourceAccount
         return document([_allow(f"{who}IdentitiesOnly", "*", "*", tests)
                          for who, tests in principal_conditions(perimeter)])
     return document([_allow(f"{who}IdentitiesTo{whose}Resources", "*", "*", {**caller, **owner})
@@ -116,30 +119,33 @@ def bucket_arns(arn_prefix: str, bucket: Bucket) -> list[str]:
     return [f"{arn_prefix}:s3:::{bucket.name}", f"{arn_prefix}:s3:::{bucket.name}/*"]
 
 
-def _bucket_owners(network: Network, account: str | None) -> list[tuple[str, dict[str, Any]]]:
+def _bucket_owners(perimeter: Perimeter, account: str | None) -> list[tuple[str, dict[str, Any]]]:
     """Whose buckets a statement reaches: the named owner, else the perimeter."""
     if account is not None:
         return [(f"Owned{account}", {S3_OWNER_KEY: account})]
-    return [(f"In{whose}Perimeter", tests) for whose, tests in resource_conditions(network.perimeter)]
+    return [(f"In{whose}Perimeter", tests) for whose, tests in resource_conditions(perimeter)]
 
 
-def s3_endpoint_policy(network: Network) -> dict[str, Any]:
-    arn_prefix = catalog.partition_arn_prefix(network.region)
+def s3_endpoint_policy(region: Region, buckets: tuple[Bucket, ...], implied_buckets: tuple[ImpliedBucket, ...],
+                       perimeter: Perimeter, account: str) -> dict[str, Any]:
+    """The S3 gateway endpoint's policy: each listed bucket at its access level, and the buckets
+    workloads and services need; `account` is the deploying account (`deploying`)."""
+    arn_prefix = catalog.partition_arn_prefix(region)
     groups: dict[tuple[Access, str | None], list[Bucket]] = {}
-    for bucket in network.buckets:
+    for bucket in buckets:
         groups.setdefault((bucket.access, bucket.account), []).append(bucket)
     statements = []
-    callers = principal_conditions(network.perimeter)
+    callers = principal_conditions(perimeter)
     for access in Access:
-        for (level, account), buckets in sorted(groups.items(), key=lambda g: g[0][1] or ""):
+        for (level, owner_account), grouped in sorted(groups.items(), key=lambda g: g[0][1] or ""):
             if level is not access:
                 continue
-            arns = sorted(arn for b in buckets for arn in bucket_arns(arn_prefix, b))
-            for (who, caller), (whose, owner) in product(callers, _bucket_owners(network, account)):
+            arns = sorted(arn for b in grouped for arn in bucket_arns(arn_prefix, b))
+            for (who, caller), (whose, owner) in product(callers, _bucket_owners(perimeter, owner_account)):
                 sid = f"{_ACCESS_SID[access]}Buckets{whose}" + (f"By{who}Identities" if len(callers) > 1 else "")
                 statements.append(_allow(sid, list(S3_ACTIONS[access]), arns, {**caller, **owner}))
-    for implied in network.implied_buckets:
-        statements += implied_bucket_statements(arn_prefix, implied, network.perimeter, deploying(network))
+    for implied in implied_buckets:
+        statements += implied_bucket_statements(arn_prefix, implied, perimeter, account)
     return document(statements)
 
 
@@ -163,13 +169,22 @@ def implied_bucket_statements(arn_prefix: str, implied: ImpliedBucket, perimeter
                    {**caller, S3_OWNER_KEY: account}) for who, caller in callers]
 
 
-def endpoint_policy(network: Network, endpoint: Endpoint) -> dict[str, Any] | None:
-    """The policy an endpoint gets, or None when its service takes none."""
-    if not endpoint.service.accepts_policy:
+def endpoint_policy_json(service: catalog.Service, perimeter: Perimeter, s3: Callable[[], dict[str, Any]]
+                         ) -> str | None:
+    """The policy an endpoint of `service` gets, serialised (`to_json`); None when its service takes
+    none. `s3`: the S3 gateway endpoint's policy, made only for that endpoint."""
+    if not service.accepts_policy:
         return None
-    if endpoint.service.key == "s3" and not endpoint.service.custom:
-        return s3_endpoint_policy(network)
-    return perimeter_policy(network.perimeter, endpoint.service)
+    if service.key == "s3" and not service.custom:
+        return to_json(s3())
+    return _perimeter_policy_json(perimeter, bool(service.resource_keys))
+
+
+@functools.lru_cache(maxsize=256)
+def _perimeter_policy_json(perimeter: Perimeter, resource_keys: bool) -> str:
+    """`perimeter_policy` depends on the perimeter and on whether the service has resource keys
+    alone: every interface endpoint of a network (and most networks) share its text, made once."""
+    return to_json(perimeter_policy(perimeter, resource_keys))
 
 
 def deny_outside_endpoint(arn_prefix: str, bucket: Bucket, vpce_ref: str, exceptions: tuple[str, ...]) -> dict[str, Any]:

@@ -57,12 +57,6 @@ def subnets_match_zones(view: SpecView, code: Code) -> Iterator[Finding]:
                           hint="add the zone to `azs` or remove this entry")
 
 
-def _sizes(view: SpecView) -> Iterator[tuple[str, ipaddress.IPv4Network, int, int]]:
-    for zone, cidr in view.subnets.items():
-        endpoints = view.interface_endpoint_count(zone)
-        yield zone, cidr, endpoints, addressing.workload_addresses(cidr, endpoints)
-
-
 def _budget(cidr: ipaddress.IPv4Network, endpoints: int, left: int) -> str:
     return (f"{cidr} has {cidr.num_addresses} addresses: {addressing.AWS_RESERVED_PER_SUBNET} reserved by AWS, "
             f"{endpoints} for interface endpoints, {left} left for workloads")
@@ -70,7 +64,7 @@ def _budget(cidr: ipaddress.IPv4Network, endpoints: int, left: int) -> str:
 
 @rule("NS214")
 def subnet_too_small(view: SpecView, code: Code) -> Iterator[Finding]:
-    for zone, cidr, endpoints, left in _sizes(view):
+    for zone, cidr, endpoints, left in view.zone_budgets:
         if left < 1:
             yield code.at(view.doc.at(view.subnet_pointer(zone)),
                           f"subnet of {zone} is too small: {_budget(cidr, endpoints, left)}")
@@ -78,7 +72,7 @@ def subnet_too_small(view: SpecView, code: Code) -> Iterator[Finding]:
 
 @rule("NS215")
 def subnet_tight(view: SpecView, code: Code) -> Iterator[Finding]:
-    for zone, cidr, endpoints, left in _sizes(view):
+    for zone, cidr, endpoints, left in view.zone_budgets:
         if 1 <= left < addressing.TIGHT_WORKLOAD_ADDRESSES:
             yield code.at(view.doc.at(view.subnet_pointer(zone)),
                           f"subnet of {zone} is tight: {_budget(cidr, endpoints, left)}")

@@ -100,12 +100,17 @@ class SpecView:
         """Every service the network will have an endpoint for, listed or implied by a workload."""
         return frozenset(self.requirements.keys()) if self.requirements else frozenset()
 
-    def interface_endpoint_count(self, zone: str) -> int:
-        """Interface endpoints with a network interface in `zone`'s subnet."""
-        if self.requirements is None:
-            return 0
-        return sum(1 for service, _, zones in self.requirements.services
-                   if service.endpoint_type is catalog.EndpointType.INTERFACE and (zones is None or zone in zones))
+    @cached_property
+    def zone_budgets(self) -> list[tuple[str, ipaddress.IPv4Network, int, int]]:
+        """(zone, subnet, interface endpoints with a network interface in it, addresses left for
+        workloads) of each zone that has a subnet."""
+        interface = [zones for service, _, zones in (self.requirements.services if self.requirements else ())
+                     if service.endpoint_type is catalog.EndpointType.INTERFACE]
+        budgets = []
+        for zone, cidr in self.subnets.items():
+            endpoints = sum(1 for zones in interface if zones is None or zone in zones)
+            budgets.append((zone, cidr, endpoints, addressing.workload_addresses(cidr, endpoints)))
+        return budgets
 
     @cached_property
     def subnet_prefix(self) -> int | None:

@@ -15,6 +15,7 @@ from .base import SpecView, repeats, rule
 # docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+_DOTTED_DIGITS = re.compile(r"[0-9.]+")  # all an IPv4 address (which a name may not be) is made of
 MIN_WILDCARD_PREFIX = 3
 
 
@@ -55,6 +56,8 @@ def bucket_name_problem(name: str, *, legacy: bool = False) -> str | None:
         return f"may not start with a prefix AWS reserves ({', '.join(_RESERVED_PREFIXES)})"
     if not wildcard and stem.lower().endswith(_RESERVED_SUFFIXES):
         return f"may not end with a suffix AWS reserves ({', '.join(_RESERVED_SUFFIXES)})"
+    if _DOTTED_DIGITS.fullmatch(stem) is None:
+        return None  # only digits and periods can form an address: most names are ruled out without parsing
     try:
         ipaddress.IPv4Address(stem)
         return "may not be formatted as an IP address"
