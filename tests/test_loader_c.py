@@ -1,10 +1,12 @@
 """libyaml's composer and PyYAML's own give the same documents, findings, codes and positions.
 
 The loader lets libyaml (PyYAML's C extension) compose a spec only when it reads it exactly
-as PyYAML's own composer does, and leaves every other file to PyYAML (loader._compose_fast).
-Each test loads one input twice, with libyaml allowed and with PyYAML alone, and compares
-everything a later stage can see: the data, every key's and value's line and column, the
-flagged values, and every finding with its message, hint, excerpt and related locations.
+as PyYAML's own composer does, and leaves every other file to PyYAML (loader._compose_fast);
+a spec with nothing to report is built straight from libyaml's events (loader._load_clean).
+Each test loads one input with libyaml allowed and with PyYAML alone (and, for the clean
+path, with and without it), and compares everything a later stage can see: the data, every
+key's and value's line and column, the flagged values, and every finding with its message,
+hint, excerpt and related locations.
 """
 
 from __future__ import annotations
@@ -62,7 +64,12 @@ def view(raw: bytes) -> tuple:
 
 
 def both(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[tuple, tuple]:
+    """The input loaded by the loader as it is, and by PyYAML's composer alone; and, loaded
+    without the clean path, the same as by the loader as it is."""
     fast = view(raw)
+    with monkeypatch.context() as patch:
+        patch.setattr(loader, "_load_clean", lambda text, path: None)
+        assert view(raw) == fast, "the clean path and libyaml's composer with the builder part ways"
     with monkeypatch.context() as patch:
         patch.setattr(loader, "_CLoader", None)
         slow = view(raw)
@@ -103,6 +110,47 @@ def test_libyaml_composes_ordinary_specs(text):
 @pytest.mark.parametrize("text", list(DIVERGENT.values()), ids=list(DIVERGENT))
 def test_what_libyaml_reads_differently_goes_to_pyyaml(text):
     assert loader._compose_fast(text) is None
+    assert loader._load_clean(text, "s.yaml") is None
+
+
+# Specs the loader has something to say about, or whose values need the constructor: the clean
+# path leaves them to the composer and the builder.
+NOT_CLEAN = {
+    "a duplicate key": "a: 1\na: 2\n",
+    "a YAML 1.1 boolean word": "a: yes\n",
+    "an octal-looking number": "a: 010\n",
+    "a float": "a: 1.5\n",
+    "a key that is not a string": "1: a\n",
+    "a boolean key": "on: push\n",
+    "a collection as a key": "? [a]\n: 1\n",
+    "a merge key": "b: {x: 1}\nc:\n  <<: {y: 2}\n",
+    "an explicit tag": "a: !!str 1\n",
+    "a non-specific tag": "a: ! 5\n",
+    "a tagged mapping": "a: !!map {b: 1}\n",
+    "a value over the limit": "a: " + "x" * (loader.MAX_VALUE_CHARS + 1) + "\n",
+    "a root that is a list": "- a\n",
+    "a root that is a scalar": "a\n",
+    "two documents": "a: 1\n---\nb: 2\n",
+    "an empty second document": "a: 1\n---\n",
+    "a syntax error": "a: [b\n",
+}
+
+
+@needs_libyaml
+@pytest.mark.parametrize("text", list(NOT_CLEAN.values()), ids=list(NOT_CLEAN))
+def test_what_the_loader_reports_is_not_taken_by_the_clean_path(text):
+    assert loader._load_clean(text, "s.yaml") is None
+
+
+@needs_libyaml
+@pytest.mark.parametrize("text", [p.read_text(encoding="utf-8") for p in EXAMPLES] + [
+    "a: [x, 'y', \"z\"]\nb: {c: ~, d: null, e: true, f: False, g: -12, h: +0, i: 2024-01-01}\nj:\nk: |\n  l\n",
+    "a: &x 1\n",  # an anchor without an alias
+], ids=[p.name for p in EXAMPLES] + ["every clean kind of value", "an anchor"])
+def test_clean_specs_take_the_clean_path(text):
+    """The speed is real: a spec with nothing to report is built in one pass."""
+    doc = loader._load_clean(text, "s.yaml")
+    assert doc is not None and loader.load_text(text, "s.yaml") == (doc, [])
 
 
 @budget(150)

@@ -8,8 +8,10 @@ scalars that silently change meaning (`no` -> false, `010` -> 8).
 Two composers give the same node tree: libyaml's (PyYAML's C extension, about ten
 times faster) and PyYAML's own. libyaml composes a spec only when it decides exactly
 as PyYAML's would (see `_compose_fast`); anything else, every error included, goes to
-PyYAML's own composer, whose errors netspec explains (yamlerrors.py). Either way the
-findings, codes and positions are the same (tests/test_loader_c.py compares them).
+PyYAML's own composer, whose errors netspec explains (yamlerrors.py). A spec the loader
+has nothing to say about (most of them) skips the node tree: its values and positions are
+built straight from libyaml's events (`_load_clean`). Either way the document, findings,
+codes and positions are the same (tests/test_loader_c.py compares them).
 """
 
 from __future__ import annotations
@@ -202,6 +204,112 @@ def _compose_events(events: Any) -> list[yaml.Node] | None:
     return documents
 
 
+_CLEAN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")  # the ints YAML 1.1 reads as most readers do (not _SURPRISING_INT)
+_NO_KEY = object()  # a mapping's frame between entries: the next scalar is a key
+
+
+def _load_clean(text: str, path: str) -> Document | None:
+    """The document of a spec the loader has nothing to say about, built straight from libyaml's
+    events in one pass (no node tree); None for anything else, which `_compose` and `_Builder` read.
+
+    It takes only what both of them would read without a finding, the same way: one document whose
+    root is a mapping, untagged nodes, keys that are strings and unique, values that are strings,
+    null, true/false or plain decimal integers, nothing longer than MAX_VALUE_CHARS or deeper than
+    MAX_DEPTH, no alias, and nothing `_compose_fast` leaves to PyYAML. tests/test_loader_c.py
+    compares it with PyYAML's own composer on the whole corpus.
+    """
+    if _CLoader is None or not text.endswith("\n") or _PYTHON_ONLY.search(text):
+        return None
+    events = _CLoader(text)
+    try:
+        built = _build_events(events)
+    except Exception:  # any error at all: `_compose` decides, and PyYAML reports it
+        return None
+    finally:
+        events.dispose()
+    if built is None:
+        return None
+    data, value_marks, key_marks = built
+    return Document(path=path, text=text, data=data, value_marks=value_marks, key_marks=key_marks)
+
+
+def _clean_value(events: Any, text: str, plain: bool) -> Any:
+    """A scalar's value as `_Builder._scalar` makes it, for the values it reads without a finding;
+    LookupError for any other."""
+    if not plain:
+        return text
+    tag = _plain_tag(events, text)
+    if tag == _STR or tag == "tag:yaml.org,2002:timestamp":
+        return text
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool" and text.lower() in _BOOL_WORDS:
+        return text.lower() == "true"
+    if tag == "tag:yaml.org,2002:int" and _CLEAN_INT.fullmatch(text):
+        return int(text)
+    raise LookupError(tag)
+
+
+def _build_events(events: Any) -> tuple[dict[str, Any], dict[Pointer, tuple[int, int]],
+                                        dict[Pointer, tuple[int, int]]] | None:
+    value_marks: dict[Pointer, tuple[int, int]] = {}
+    key_marks: dict[Pointer, tuple[int, int]] = {}
+    frames: list[list[Any]] = []  # each open collection: [container, pointer, key awaiting its value, flow style]
+    root: dict[str, Any] | None = None
+    for event in iter(events.get_event, None):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            text = event.value
+            if event.tag is not None or len(text) > MAX_VALUE_CHARS or not frames:
+                return None
+            frame = frames[-1]
+            if frame[3] and not event.style and (not text or "?" in text):
+                return None  # PyYAML reads this otherwise inside brackets (see _compose_fast)
+            container, pointer = frame[0], frame[1]
+            mark = event.start_mark.line + 1, event.start_mark.column + 1
+            if type(container) is dict:
+                key = frame[2]
+                if key is _NO_KEY:  # this scalar is a key
+                    if (event.implicit[0] and _plain_tag(events, text) != _STR) or text in container:
+                        return None
+                    key_marks[pointer + (text,)] = mark
+                    frame[2] = text
+                    continue
+                value_marks[pointer + (key,)] = mark
+                container[key] = _clean_value(events, text, event.implicit[0])
+                frame[2] = _NO_KEY
+            else:
+                value_marks[pointer + (len(container),)] = mark
+                container.append(_clean_value(events, text, event.implicit[0]))
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.tag is not None or len(frames) >= MAX_DEPTH:
+                return None
+            new: Any = {} if kind is yaml.MappingStartEvent else []
+            mark = event.start_mark.line + 1, event.start_mark.column + 1
+            if not frames:
+                if root is not None or type(new) is not dict:
+                    return None  # a second document, or a root that is not a mapping
+                root, place = new, ()
+            else:
+                container, pointer = frames[-1][0], frames[-1][1]
+                if type(container) is dict:
+                    if frames[-1][2] is _NO_KEY:
+                        return None  # a collection as a key
+                    place = pointer + (frames[-1][2],)
+                    container[frames[-1][2]] = new
+                    frames[-1][2] = _NO_KEY
+                else:
+                    place = pointer + (len(container),)
+                    container.append(new)
+            value_marks[place] = mark
+            frames.append([new, place, _NO_KEY, event.flow_style])
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            frames.pop()
+        elif kind is yaml.AliasEvent:
+            return None
+    return None if root is None else (root, value_marks, key_marks)
+
+
 def _compose(text: str) -> tuple[list[yaml.Node], bool]:
     """Every document's node tree, and whether aliases may be in it (only PyYAML's composer keeps them).
     Raises _TooDeep or PyYAML's errors, as PyYAML's own composer does."""
@@ -324,6 +432,9 @@ def load_text(text: str, path: str) -> tuple[Document | None, list[Finding]]:
     start = Location(path, 1, 1)
     if not text.strip():
         return None, [code("NS004").at(start, "the spec file is empty")]
+    clean = _load_clean(text, path)
+    if clean is not None:
+        return clean, []
     try:
         nodes, may_alias = _compose(text)
     except _TooDeep as exc:

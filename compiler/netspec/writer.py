@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 GENERATED_SUFFIXES = (".tf.json", ".tf")
 LOCK_WAIT_SECONDS = 60.0
 _HEAD_BYTES = 4096  # enough for the header line of either format
+READ_AT_ONCE = 64 * 1024  # a generated file is a few KB: one read(2) takes it whole
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a generated file is a few KB: a bigger one is read only to be compared
 # `.vpc.tf.json.k3j9x_2a.tmp`: a temporary file of ours (earlier versions used the same form).
 _TEMP = re.compile(r"\.(.+\.tf(?:\.json)?)\.[a-z0-9_]{8}\.tmp")
@@ -252,26 +253,26 @@ class ModuleFolder:
                 return False
         for name in names:
             try:
-                found = stamp.read(self._read_whole(name))
+                if not stamp.vouches(self._read_whole(name), sha256, inputs):
+                    return False
             except OSError:  # a link (never followed), a folder, a file too big or gone
-                return False
-            if found is None or not found.intact or found.sha256 != sha256 or found.inputs != inputs:
                 return False
         return True
 
     def _read_whole(self, name: str) -> bytes:
-        """A regular file's bytes (never through a link), in as few system calls as it takes: open,
-        fstat, one read of one byte more than its size (short: the end), close. A file that grew
-        meanwhile is read on to the limit, and its content no longer matches its digest."""
+        """A file's bytes (never through a link), in as few system calls as it takes: open, one read of
+        up to READ_AT_ONCE bytes (short: the end), close; a bigger file is read on, to the limit. No
+        fstat: what is not a regular file reads as nothing (a FIFO) or fails (a folder), and a short
+        read leaves content that no longer matches its digest, so nothing passes for current."""
         fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW, dir_fd=self.fd)
         try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-                raise OSError(errno.EINVAL, "not a generated file", name)
-            data = os.read(fd, info.st_size + 1)
-            if len(data) <= info.st_size:  # a short read of a regular file: its end
+            data = os.read(fd, READ_AT_ONCE)
+            if len(data) < READ_AT_ONCE:
                 return data
-            return data + _read_up_to(fd, MAX_FILE_BYTES + 1 - len(data))
+            data += _read_up_to(fd, MAX_FILE_BYTES + 1 - len(data))
+            if len(data) > MAX_FILE_BYTES:
+                raise OSError(errno.EFBIG, "not a generated file", name)
+            return data
         finally:
             os.close(fd)
 
