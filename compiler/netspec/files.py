@@ -9,6 +9,7 @@ takes at most one byte more than the limit, so a file that grows meanwhile is ca
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -38,9 +39,56 @@ def read_bounded(path: Path, limit: int) -> bytes:
     _check(info.st_mode)
     if info.st_size > limit:
         raise TooLarge(info.st_size)
-    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC), "rb") as handle:
-        _check(os.fstat(handle.fileno()).st_mode)  # what was opened, had it changed since the stat
-        raw = handle.read(limit + 1)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    try:
+        opened = os.fstat(fd)
+        _check(opened.st_mode)  # what was opened, had it changed since the stat
+        raw = os.read(fd, limit + 1)
+        # A read short of the limit is the whole file when it is all fstat saw; else read on to the end.
+        while len(raw) <= limit and len(raw) != opened.st_size:
+            more = os.read(fd, limit + 1 - len(raw))
+            if not more:
+                break
+            raw += more
+    finally:
+        os.close(fd)
     if len(raw) > limit:
         raise TooLarge(None)
     return raw
+
+
+# What Path.is_dir takes for "no folder there" rather than an error (a broken or looping link).
+_ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """Path.is_dir of a folder entry (a link is followed), from its type where the folder gives it."""
+    try:
+        return entry.is_dir()
+    except OSError as exc:
+        if exc.errno not in _ABSENT:
+            raise
+        return False
+
+
+def files_below(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """What Path.rglob("*") finds under `folder` whose name ends in one of `suffixes` and that is
+    not a folder (a link to one neither), sorted by their parts: a link to a folder is not
+    followed, and a folder that cannot be listed is skipped. One scandir(3) per folder, and a
+    stat only for links: rglob stats every entry."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    pending: list[tuple[tuple[str, ...], str]] = [(folder.parts, str(folder))]
+    while pending:
+        parts, where = pending.pop()
+        try:
+            with os.scandir(where) as listing:
+                entries = list(listing)
+        except PermissionError:
+            continue
+        for entry in entries:
+            if _is_dir(entry):
+                if not entry.is_symlink():
+                    pending.append(((*parts, entry.name), entry.path))
+            elif entry.name.endswith(suffixes) and os.path.splitext(entry.name)[1] in suffixes:
+                found.append(((*parts, entry.name), entry.path))
+    return [Path(path) for _, path in sorted(found)]

@@ -10,6 +10,7 @@ and any other file netspec did not write stay, and the folder goes only when emp
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,9 +78,10 @@ def find_orphans(out: Path, *, names: set[str], unknown_sources: set[str]) -> li
     if not out.is_dir():
         return []
     orphans = []
-    for directory in sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink()):
-        if directory.name in names:
-            continue
+    with os.scandir(out) as listing:  # a spec's own folder is passed over by name, before any stat
+        folders = sorted(entry.name for entry in listing
+                         if entry.name not in names and entry.is_dir(follow_symlinks=False))
+    for directory in (out / name for name in folders):
         entries = sorted(directory.iterdir())
         generated = tuple(p for p in entries if p.name.endswith(GENERATED_SUFFIXES) and p.is_file()
                           and not p.is_symlink() and is_generated(p))

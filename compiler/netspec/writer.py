@@ -135,9 +135,9 @@ class ModuleFolder:
         self._obsolete: list[str] = []
 
     def __enter__(self) -> ModuleFolder:
-        if self.directory.is_symlink():
-            raise LinkedFolder(self._link_message())
-        if self.write:
+        if self.write:  # (to read, a link is found by the open below, which never follows one)
+            if self.directory.is_symlink():
+                raise LinkedFolder(self._link_message())
             self.directory.mkdir(parents=True, exist_ok=True)
         try:
             self.fd = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW)
@@ -146,7 +146,7 @@ class ModuleFolder:
                 raise
             return self
         except OSError:
-            if self.directory.is_symlink():  # replaced by a link since the check above
+            if self.directory.is_symlink():  # a link (to write: put there since the check above)
                 raise LinkedFolder(self._link_message()) from None
             raise
         try:
