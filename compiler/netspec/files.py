@@ -43,8 +43,9 @@ def read_bounded(path: Path, limit: int) -> bytes:
     try:
         opened = os.fstat(fd)
         _check(opened.st_mode)  # what was opened, had it changed since the stat
-        raw = os.read(fd, limit + 1)
-        # A read short of the limit is the whole file when it is all fstat saw; else read on to the end.
+        # As much as fstat saw and one byte more (not the limit: a buffer that size costs an mmap):
+        # a read short of that is the whole file when it is all fstat saw; else read on to the end.
+        raw = os.read(fd, min(opened.st_size, limit) + 1)
         while len(raw) <= limit and len(raw) != opened.st_size:
             more = os.read(fd, limit + 1 - len(raw))
             if not more:

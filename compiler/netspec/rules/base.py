@@ -86,9 +86,11 @@ class SpecView:
 
     def service_entries(self) -> Iterator[tuple[int, str | None, dict[str, Any]]]:
         """(index, name, options) of each `services` item; options is {} for a plain name."""
-        for i, entry in self.indexed("services"):
-            name, options = service_entry(entry)
-            yield i, name, options
+        return iter(self._service_entries)
+
+    @cached_property
+    def _service_entries(self) -> list[tuple[int, str | None, dict[str, Any]]]:
+        return [(i, *service_entry(entry)) for i, entry in self.indexed("services")]
 
     @cached_property
     def requirements(self) -> Requirements | None:
