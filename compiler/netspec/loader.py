@@ -233,12 +233,10 @@ def _load_clean(text: str, path: str) -> Document | None:
     return Document(path=path, text=text, data=data, value_marks=value_marks, key_marks=key_marks)
 
 
-def _clean_value(events: Any, text: str, plain: bool) -> Any:
-    """A scalar's value as `_Builder._scalar` makes it, for the values it reads without a finding;
-    LookupError for any other."""
-    if not plain:
-        return text
-    tag = _plain_tag(events, text)
+def _clean_value(events: Any, text: str) -> Any:
+    """A plain scalar's value as `_Builder._scalar` makes it, for the values it reads without a
+    finding; LookupError for any other."""
+    tag = _PLAIN_TAGS.get(text) or _plain_tag(events, text)
     if tag == _STR or tag == "tag:yaml.org,2002:timestamp":
         return text
     if tag == "tag:yaml.org,2002:null":
@@ -256,6 +254,7 @@ def _build_events(events: Any) -> tuple[dict[str, Any], dict[Pointer, tuple[int,
     key_marks: dict[Pointer, tuple[int, int]] = {}
     frames: list[list[Any]] = []  # each open collection: [container, pointer, key awaiting its value, flow style]
     root: dict[str, Any] | None = None
+    plain_tags = _PLAIN_TAGS
     for event in iter(events.get_event, None):
         kind = type(event)
         if kind is yaml.ScalarEvent:
@@ -266,38 +265,42 @@ def _build_events(events: Any) -> tuple[dict[str, Any], dict[Pointer, tuple[int,
             if frame[3] and not event.style and (not text or "?" in text):
                 return None  # PyYAML reads this otherwise inside brackets (see _compose_fast)
             container, pointer = frame[0], frame[1]
-            mark = event.start_mark.line + 1, event.start_mark.column + 1
+            start = event.start_mark
+            mark = start.line + 1, start.column + 1
+            plain = event.implicit[0]
             if type(container) is dict:
                 key = frame[2]
                 if key is _NO_KEY:  # this scalar is a key
-                    if (event.implicit[0] and _plain_tag(events, text) != _STR) or text in container:
+                    if (plain and (plain_tags.get(text) or _plain_tag(events, text)) != _STR) or text in container:
                         return None
                     key_marks[pointer + (text,)] = mark
                     frame[2] = text
                     continue
                 value_marks[pointer + (key,)] = mark
-                container[key] = _clean_value(events, text, event.implicit[0])
+                container[key] = _clean_value(events, text) if plain else text
                 frame[2] = _NO_KEY
             else:
                 value_marks[pointer + (len(container),)] = mark
-                container.append(_clean_value(events, text, event.implicit[0]))
+                container.append(_clean_value(events, text) if plain else text)
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             if event.tag is not None or len(frames) >= MAX_DEPTH:
                 return None
             new: Any = {} if kind is yaml.MappingStartEvent else []
-            mark = event.start_mark.line + 1, event.start_mark.column + 1
+            start = event.start_mark
+            mark = start.line + 1, start.column + 1
             if not frames:
                 if root is not None or type(new) is not dict:
                     return None  # a second document, or a root that is not a mapping
                 root, place = new, ()
             else:
-                container, pointer = frames[-1][0], frames[-1][1]
+                frame = frames[-1]
+                container, pointer = frame[0], frame[1]
                 if type(container) is dict:
-                    if frames[-1][2] is _NO_KEY:
+                    if frame[2] is _NO_KEY:
                         return None  # a collection as a key
-                    place = pointer + (frames[-1][2],)
-                    container[frames[-1][2]] = new
-                    frames[-1][2] = _NO_KEY
+                    place = pointer + (frame[2],)
+                    container[frame[2]] = new
+                    frame[2] = _NO_KEY
                 else:
                     place = pointer + (len(container),)
                     container.append(new)

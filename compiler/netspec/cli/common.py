@@ -255,6 +255,8 @@ def _suppressed(result: Result, settings: config.Settings) -> Result:
     text = result.document.text if result.document is not None else result.text
     if text is not None:
         inline, malformed = suppress.inline(text, result.path)
+    if not result.findings and not inline and not malformed:
+        return result  # nothing to mark, nothing expired: most specs of a healthy repository
     findings = suppress.apply([*result.findings, *malformed, *suppress.expired(inline, settings.today)],
                               [*inline, *settings.suppressions], root=settings.root, today=settings.today)
     files = result.files if not has_errors(findings) else {}
