@@ -94,19 +94,21 @@ class Finding:
         return self.suppressed_by is None
 
 
-def display_path(path: Path, *, folders: dict[Path, str | None] | None = None) -> str:
+def display_path(path: Path, *, folders: dict[str, str | None] | None = None) -> str:
     """How findings name a file: relative to the working directory when inside it.
 
     A link is named as itself, not as what it points at (its folder is resolved, not it).
     `folders`: how folders are named, filled in as they are resolved (a run naming thousands
     of files in a few folders resolves each folder once).
     """
-    if folders is not None and path.name not in ("", ".."):
-        if path.parent not in folders:
-            folders[path.parent] = _folder_prefix(path.parent)
-        prefix = folders[path.parent]
-        if prefix is not None:
-            return printable(prefix + path.name)
+    if folders is not None:
+        parent, name = os.path.split(str(path))  # strings: no Path made per file
+        if name not in ("", ".", ".."):
+            if parent not in folders:
+                folders[parent] = _folder_prefix(Path(parent or "."))
+            prefix = folders[parent]
+            if prefix is not None:
+                return printable(prefix + name)
     try:
         full = path.resolve() if path.name in ("", "..") else path.parent.resolve() / path.name
         return printable(full.relative_to(os.getcwd()).as_posix())  # getcwd(3) is already resolved

@@ -177,7 +177,7 @@ def _checked(specs: list[Path], stdin: Source | None, paths: list[Path], *, sett
              release: bool, cache: Cache | None, workers: Workers, load_first: bool) -> tuple[list[Result], Plan]:
     """Each spec's result, in order (standard input last), and what the repository decided.
     `load_first`: every spec loaded before the plan (which then sees every document)."""
-    folders: dict[Path, str | None] = {}
+    folders: dict[str, str | None] = {}
     reads = [read_one(spec, folders=folders) for spec in specs] if cache is not None else []
     digests = [hashlib.sha256(raw).hexdigest() if isinstance(raw, bytes) else None for _, _, raw in reads]
     cached: list[Entry | None] = [None] * len(reads)  # what the cache holds for each spec read, by position

@@ -172,7 +172,7 @@ def _write_batch(batch: list[Result], settings: config.Settings, pool: Executor)
         for folder in opened.values():
             folder.discard()
             folder.close()
-    folders: dict[Path, str | None] = {}
+    folders: dict[str, str | None] = {}
     for i, result in enumerate(batch):
         level = Verbosity.NORMAL if i in updated else Verbosity.VERBOSE if i not in findings else None
         if level is None or settings.verbosity < level:

@@ -114,7 +114,7 @@ def finish(work: Work, result: Result) -> Result:
 Read = tuple[Path, str, "bytes | Finding"]  # a spec file, its display path, and its bytes (or why there are none)
 
 
-def read_one(spec: Path, *, folders: dict[Path, str | None] | None = None) -> Read:
+def read_one(spec: Path, *, folders: dict[str, str | None] | None = None) -> Read:
     """A spec file's bytes (`folders`: as `display_path`'s)."""
     return spec, display_path(spec, folders=folders), read_spec_file(spec)
 

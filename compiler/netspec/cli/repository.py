@@ -57,7 +57,7 @@ def _absolute(path: Path) -> Path:
 
 
 def relative_spec(source: Source, settings: config.Settings, *, root: Path | None = None,
-                  folders: dict[Path, str] | None = None) -> str:
+                  folders: dict[str, str] | None = None) -> str:
     """The spec's path relative to the configuration's folder (posix), as the lock and globs name it.
     `root`: that folder resolved already; `folders`: each folder's relative path, filled in as they are
     found (a run of thousands of specs in a few folders resolves each folder once)."""
@@ -65,12 +65,13 @@ def relative_spec(source: Source, settings: config.Settings, *, root: Path | Non
     if file is None:
         return source.path
     root = root or _absolute(settings.root)
-    if folders is None or file.name in ("", "..") or file.is_symlink():
+    parent, name = os.path.split(str(file))  # strings: no Path made per file
+    if folders is None or name in ("", ".", "..") or os.path.islink(file):
         return PurePath(os.path.relpath(_absolute(file), root)).as_posix()
-    if file.parent not in folders:
-        relative = PurePath(os.path.relpath(_absolute(file.parent), root)).as_posix()
-        folders[file.parent] = "" if relative == "." else relative + "/"
-    return folders[file.parent] + file.name
+    if parent not in folders:
+        relative = PurePath(os.path.relpath(_absolute(Path(parent or ".")), root)).as_posix()
+        folders[parent] = "" if relative == "." else relative + "/"
+    return folders[parent] + name
 
 
 def read_lock(settings: config.Settings) -> Lock:
@@ -123,7 +124,7 @@ def plan(sources: list[Source], settings: config.Settings, *, complete: bool, re
     """Each source's context: its pool block (allocated, or as the lock records it), its folder's
     default account and the state backend. `complete`: the run reads every configured spec.
     `lock`: the lock to decide with (`netspec diff` passes the base's); default netspec.lock."""
-    root, folders = _absolute(settings.root), dict[Path, str]()
+    root, folders = _absolute(settings.root), dict[str, str]()
     relative = {s.path: relative_spec(s, settings, root=root, folders=folders) for s in sources}
     defaults = {s.path: accounts.default_for(relative[s.path] if s.file else None, settings.accounts)
                 for s in sources}
