@@ -16,7 +16,8 @@ Scenarios (each a small function below):
   inprocess  compile per spec in process against the floor per spec
   crossspec  the cross-spec checks alone (crossspec.check_across) on 5,000 checked specs
   stages     load, schema+rules, model, render, write: each stage's time for 1,000 specs
-  verify     `netspec verify` of 1, 20 and 100 modules (terraform and the provider mirror)
+  verify     `netspec verify` of 1, 20 and 100 modules (terraform and the provider mirror); the largest
+             also without terraform.RUNTIME_DEFAULTS, to show what they save
 """
 
 from __future__ import annotations
@@ -102,9 +103,9 @@ def netspec(*args: str) -> list[str]:
     return [sys.executable, "-m", "netspec", *args]
 
 
-def run_once(cmd: list[str], cwd: Path, expect: tuple[int, ...] = (0,)) -> float:
+def run_once(cmd: list[str], cwd: Path, expect: tuple[int, ...] = (0,), env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(cmd, cwd=cwd, env={**child_env(), **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     took = time.perf_counter() - start
     if done.returncode not in expect:
         raise SystemExit(f"bench: {' '.join(cmd)} exited {done.returncode}: {done.stderr[-2000:]}")
@@ -112,17 +113,17 @@ def run_once(cmd: list[str], cwd: Path, expect: tuple[int, ...] = (0,)) -> float
 
 
 def median_run(cmd: list[str], cwd: Path, runs: int, *, before: Callable[[], None] | None = None,
-               warm: bool = True) -> float:
+               warm: bool = True, env: dict[str, str] | None = None) -> float:
     """The median wall time of `runs` runs (after one untimed run, which also writes byte-code)."""
     if warm:
         if before:
             before()
-        run_once(cmd, cwd)
+        run_once(cmd, cwd, env=env)
     times = []
     for _ in range(runs):
         if before:
             before()
-        times.append(run_once(cmd, cwd))
+        times.append(run_once(cmd, cwd, env=env))
     return statistics.median(times)
 
 
@@ -268,6 +269,10 @@ def stages(cfg: Config, tmp: Path) -> list[Measure]:
             for stage, took in clock.items()]
 
 
+# terraform as it runs without netspec's RUNTIME_DEFAULTS (an empty TF_LOG_SDK is "unset" to the provider).
+PLAIN_TERRAFORM = {"GOGC": "100", "TF_LOG_SDK": ""}
+
+
 def verify(cfg: Config, tmp: Path) -> list[Measure]:
     if shutil.which("terraform") is None:
         return [Measure("verify", "`netspec verify`", None, note="terraform is not on PATH: not measured")]
@@ -278,6 +283,10 @@ def verify(cfg: Config, tmp: Path) -> list[Measure]:
         run_once(netspec("compile", "specs"), repo)
         times[count] = median_run(netspec("verify", "out"), repo, cfg.verify_runs)
         measures.append(Measure("verify", f"`netspec verify out/`, {count} module(s)", times[count]))
+        if count == max(cfg.verify_counts):  # what terraform's runtime defaults (terraform.py) save
+            plain = median_run(netspec("verify", "out"), repo, cfg.verify_runs, env=PLAIN_TERRAFORM)
+            measures.append(Measure("verify", f"`netspec verify out/`, {count} module(s), terraform's own GC and "
+                                    "logging", plain, note="GOGC=100, provider SDK logs on: as before RUNTIME_DEFAULTS"))
         shutil.rmtree(repo)
     low, high = min(times), max(times)
     if high > low:

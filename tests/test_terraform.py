@@ -121,6 +121,34 @@ def test_init_never_reaches_for_the_registry(tf_env, tmp_path):
     assert "provider" in (init.stdout + init.stderr).lower()
 
 
+def _provider_log(tmp_path: Path, env: dict[str, str], name: str) -> str:
+    """terraform validate of one small module with the provider's log sent to a file."""
+    module = tmp_path / name
+    module.mkdir()
+    (module / "main.tf.json").write_text(json.dumps({
+        "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws"}}},
+        "provider": {"aws": {"region": "us-east-1"}},
+        "resource": {"aws_vpc": {"main": {"cidr_block": "10.0.0.0/16"}}}}))
+    env = {**env, "TF_LOG_PROVIDER": "trace", "TF_LOG_PATH": str(tmp_path / f"{name}.log")}
+    validate(module, env)
+    return (tmp_path / f"{name}.log").read_text()
+
+
+def test_the_provider_sdk_trace_is_off_by_default_and_kept_for_a_user_who_asks(tf_env, tmp_path, monkeypatch):
+    """terraform.RUNTIME_DEFAULTS turns the provider SDK's per-call trace off (the provider's own
+    switch, TF_LOG_SDK: this fails if the provider stops honouring it); a user's TF_LOG* keeps it."""
+    for name in (*terraform.LOG_ENV, "TF_LOG_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TF_LOG_PROVIDER", "trace")  # the user asks for the provider's logs
+    asked = terraform.environment(Path(tf_env["TF_CLI_CONFIG_FILE"]))
+    assert "TF_LOG_SDK" not in asked
+    assert '@module=sdk.proto' in _provider_log(tmp_path, asked, "asked")
+    quiet = {**asked, "TF_LOG_SDK": terraform.RUNTIME_DEFAULTS["TF_LOG_SDK"]}
+    log = _provider_log(tmp_path, quiet, "quiet")
+    assert "Starting github.com/hashicorp/terraform-provider-aws" in log  # the provider ran and logged
+    assert "@module=sdk.proto" not in log and "tf_rpc=ValidateResourceTypeConfig" not in log
+
+
 # --- plan-time checks of the endpoint services, proven with `terraform test` ---------------------
 
 # The values AWS would return for a service that is offered everywhere, takes policies and has a
