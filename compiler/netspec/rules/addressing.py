@@ -96,7 +96,7 @@ def subnet_prefix_fits(view: SpecView, code: Code) -> Iterator[Finding]:
         return
     for i, zone in view.indexed("azs"):
         slot = regions.zone_slot(region, zone)
-        if slot is not None and addressing.slot_cidr(vpc, prefix, slot) is None:
+        if slot is not None and zone not in view.subnets:  # its slot is past the block (addressing.slot_cidr)
             yield code.at(view.doc.at(("azs", i)),
                           f"zone {zone} takes slot {slot}, but {view.vpc_text} holds only {2 ** (prefix - vpc.prefixlen)} subnets of /{prefix}",
                           hint="use a smaller subnet_prefix, a larger VPC block, or explicit `subnets`")
