@@ -11,7 +11,7 @@ import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from . import partial, policies
+from . import partial, policies, suppress
 from .build import build_network
 from .codes import code
 from .context import NO_CONTEXT, SpecContext
@@ -48,7 +48,7 @@ class Result:
     # A result kept from an earlier run (cli/cache.py) has no document; it carries what is read of one:
     anchors: Mapping[Pointer, Location] = field(default_factory=dict, compare=False)  # where cross-spec findings point
     declared: str | None = field(default=None, compare=False)  # its `name` as written
-    text: str | None = field(default=None, compare=False)  # its text, for inline suppressions
+    text: str | None = field(default=None, compare=False)  # its text, when it holds inline suppressions
 
     @property
     def ok(self) -> bool:
@@ -83,12 +83,13 @@ class Result:
 
     def detached(self) -> "Result":
         """The result without its document and model, carrying what a run still reads of them (where
-        cross-spec findings point, its `name` as written, its text for inline suppressions): what a
-        worker sends back, a small part of the document's size."""
+        cross-spec findings point, its `name` as written, its text when it holds inline suppressions):
+        what a worker sends back, a small part of the document's size."""
         if self.document is None:
             return dataclasses.replace(self, network=None)
+        text = self.document.text
         return dataclasses.replace(self, network=None, document=None, anchors=self.anchor_points,
-                                   declared=self.written_name, text=self.document.text)
+                                   declared=self.written_name, text=text if suppress.has_directives(text) else None)
 
 
 ANCHORS: tuple[Pointer, ...] = (("name",), ("cidr",))  # what cross-spec findings point at (crossspec.py)

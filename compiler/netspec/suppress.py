@@ -68,9 +68,14 @@ def _options(rest: str) -> tuple[dict[str, str], str | None]:
     return found, None
 
 
+def has_directives(text: str) -> bool:
+    """Whether a spec's text may hold a `# netspec:` directive (`inline` finds none without one)."""
+    return _ANY_DIRECTIVE.search(text) is not None
+
+
 def inline(text: str, path: str) -> tuple[list[Suppression], list[Finding]]:
     """The `# netspec: ignore` directives of a spec, and an NS405 for each one that is malformed."""
-    if not _ANY_DIRECTIVE.search(text):
+    if not has_directives(text):
         return [], []
     suppressions: list[Suppression] = []
     findings: list[Finding] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ _MODERN = _Naming(re.compile(r"[a-z0-9.-]+"), "lowercase letters, digits, '.' an
 _LEGACY = _Naming(re.compile(r"[A-Za-z0-9._-]+"), "letters, digits, '.', '_' and '-'", 255)
 
 
+@functools.lru_cache(maxsize=4096)  # NS232 and NS235 both ask about every bucket of a spec
 def bucket_name_problem(name: str, *, legacy: bool = False) -> str | None:
     """Why `name` breaks S3's naming rules (a trailing * is a prefix wildcard), or None.
 
