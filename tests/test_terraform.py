@@ -26,10 +26,12 @@ def validate(directory: Path, env: dict[str, str]) -> dict:
     return report
 
 
-def verify(out: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """`netspec verify OUT`, run beside OUT, offline against the provider mirror."""
-    return run_cli("verify", out.name, "--format", "json", *args, cwd=out.parent,
-                   env={"NETSPEC_TF_PLUGIN_DIR": str(terraform.plugin_dir())})
+def verify(out: Path, env: dict[str, str], *args: str, cache: bool = False,
+           extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`netspec verify OUT`, run beside OUT, offline against the provider mirror; every module
+    validated (--no-cache) unless `cache`."""
+    return run_cli("verify", out.name, "--format", "json", *args, *([] if cache else ["--no-cache"]), cwd=out.parent,
+                   env={"NETSPEC_TF_PLUGIN_DIR": str(terraform.plugin_dir()), **(extra or {})})
 
 
 def test_every_example_module_verifies_in_one_run(tf_env):
@@ -99,6 +101,52 @@ def test_a_warning_is_reported_at_its_line(tf_env, tmp_path):
     assert (finding["code"], finding["severity"], finding["path"], finding["line"]) == (
         "NS309", "warning", "out/west/extra.tf.json", 5)
     assert verify(out, tf_env, "--strict").returncode == 1
+
+
+def _break(vpc: Path) -> int:
+    """An argument terraform rejects, inserted into a module's vpc.tf.json; its line."""
+    lines = vpc.read_text().split("\n")
+    at = next(i for i, line in enumerate(lines) if '"enable_dns_support": true' in line)
+    lines.insert(at, '        "bogus_argument": 1,')
+    vpc.write_text("\n".join(lines))
+    return at + 1
+
+
+def test_a_module_verify_found_nothing_in_is_validated_again_only_once_changed(tf_env, tmp_path):
+    out = _mixed(tmp_path)
+    key = {"NETSPEC_CACHE_KEY": "k" * 40, "XDG_CACHE_HOME": str(tmp_path / "home")}
+    first = verify(out, tf_env, "-v", cache=True, extra=key)
+    assert first.returncode == 0 and "terraform validated 3 module(s); 0 unchanged" in first.stderr, first.stderr
+    again = verify(out, tf_env, "-v", cache=True, extra=key)
+    assert again.returncode == 0 and "terraform validated 0 module(s); 3 unchanged" in again.stderr, again.stderr
+    assert json.loads(again.stdout)["findings"] == []
+    line = _break(out / "ds-team" / "vpc.tf.json")
+    for _ in range(2):  # a module with a finding is never kept: reported on every run
+        bad = verify(out, tf_env, "-v", cache=True, extra=key)
+        assert bad.returncode == 1 and "terraform validated 1 module(s); 2 unchanged" in bad.stderr, bad.stderr
+        (finding,) = json.loads(bad.stdout)["findings"]
+        assert (finding["code"], finding["path"], finding["line"]) == ("NS308", "out/ds-team/vpc.tf.json", line)
+    whole = verify(out, tf_env, "-v", extra=key)  # --no-cache: every module, nothing said about a cache
+    assert whole.returncode == 1 and "unchanged" not in whole.stderr
+    assert json.loads(whole.stdout)["findings"] == json.loads(bad.stdout)["findings"]
+
+
+def test_what_verify_keeps_counts_only_under_its_key(tf_env, tmp_path):
+    """The list of modules found clean is signed: another key, or a list someone edited, is not read."""
+    out = _mixed(tmp_path)
+    home = {"XDG_CACHE_HOME": str(tmp_path / "home")}
+    assert verify(out, tf_env, cache=True, extra={**home, "NETSPEC_CACHE_KEY": "a" * 40}).returncode == 0
+    other = verify(out, tf_env, "-v", cache=True, extra={**home, "NETSPEC_CACHE_KEY": "b" * 40})
+    assert "terraform validated 3 module(s); 0 unchanged" in other.stderr, other.stderr
+    kept = tmp_path / ".netspec_cache" / "verified.json"
+    mac, body = kept.read_bytes().split(b"\n", 1)
+    document = json.loads(body)
+    assert len(document["entries"]) == 3
+    _break(out / "west" / "vpc.tf.json")  # then claim, without the key, that its new content was found clean
+    forged = json.dumps({**document, "entries": ["0" * 64] + document["entries"]}).encode()
+    kept.write_bytes(mac + b"\n" + forged)
+    forged_run = verify(out, tf_env, "-v", cache=True, extra={**home, "NETSPEC_CACHE_KEY": "b" * 40})
+    assert forged_run.returncode == 1 and "terraform validated 3 module(s)" in forged_run.stderr, forged_run.stderr
 
 
 def test_terraform_that_cannot_get_the_provider_is_an_environment_error(tf_env, tmp_path):

@@ -13,6 +13,7 @@ the root's default `aws` provider, as it would in the user's own root.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -80,6 +81,28 @@ def root_module(children: list[Child]) -> dict[str, Any]:
             call["providers"] = {"aws": f"aws.{aliases[json.dumps(child.provider, sort_keys=True)]}"}
         document["module"][child.name] = call
     return document
+
+
+def module_digest(child: Child, files: Mapping[str, bytes], toolchain: str) -> str:
+    """What `terraform validate` of a child depends on: its name, its files, the provider configuration
+    it is given, and `toolchain` (terraform's version and the lock of the providers init installed)."""
+    digest = hashlib.sha256(json.dumps([toolchain, child.name, child.provider], sort_keys=True).encode("utf-8"))
+    for name in sorted(files):
+        digest.update(b"\0" + name.encode("utf-8") + b"\0" + hashlib.sha256(files[name]).digest())
+    return digest.hexdigest()
+
+
+def troubled(diagnostics: Iterable[Mapping[str, Any]], children: list[Child]) -> set[str] | None:
+    """The names of the children some diagnostic is about; None when one is about none of them (the
+    root, or a place it does not name): then no child can be said to be clean."""
+    by_name = {child.name: child for child in children}
+    names = set()
+    for diagnostic in diagnostics:
+        child = _where(diagnostic, by_name, "")[1]
+        if child is None:
+            return None
+        names.add(child.name)
+    return names
 
 
 def _where(diagnostic: Mapping[str, Any], children: Mapping[str, Child], out: str) -> tuple[Location, Child | None]:

@@ -27,6 +27,9 @@ secret the runs of untrusted pull requests do not get) and keep the folder betwe
 
 A cache that cannot be read, is corrupt, or cannot be written changes nothing but speed: the run
 checks every spec as it would without it, and its output is the same byte for byte.
+
+`netspec verify` keeps the digests of the modules in which terraform validate found nothing beside
+it (`Verified`, verified.json), signed and keyed the same way.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, Iterable
 
 from .. import __version__
 from ..files import NotRegular, TooLarge, read_bounded
@@ -247,6 +250,48 @@ def _mac(key: bytes, body: bytes) -> bytes:
     return hmac.new(key, body, hashlib.sha256).hexdigest().encode("ascii")
 
 
+def _read_signed(path: Path, key: bytes, build: str) -> Any:
+    """The entries of a cache file signed with `key` by this build; None for any other file (none,
+    unreadable, another key's or build's, corrupt)."""
+    try:
+        data = read_bounded(path, MAX_BYTES)
+    except (OSError, NotRegular, TooLarge):
+        return None
+    mac, _, body = data.partition(b"\n")
+    if not hmac.compare_digest(mac, _mac(key, body)):
+        return None
+    try:
+        document = json.loads(body)
+        if document["format"] != FORMAT or document["build"] != build:
+            return None
+        return document["entries"]
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+        return None
+
+
+def _write_signed(folder: Path, name: str, key: bytes, build: str, entries: Any) -> bool:
+    """Write a cache file of `folder` in one step (temporary file, rename), signed with `key`; False
+    when it cannot be written (the run goes on, and the next one works in full)."""
+    document = {"format": FORMAT, "build": build, "entries": entries}
+    body = json.dumps(document, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if folder.is_symlink():  # never written through a link someone put there
+            return False
+        for marker, text in ((".gitignore", "# Created by netspec: this folder is a cache.\n*\n"),
+                             ("CACHEDIR.TAG", _TAG)):
+            try:  # made once; a file (or link) already there is left as it is
+                fd = os.open(folder / marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            except FileExistsError:
+                continue
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        write_atomically(folder / name, _mac(key, body) + b"\n" + body, durable=False)
+    except OSError:
+        return False
+    return True
+
+
 class Cache:
     """The entries of one cache folder, read once at the start of a run and written once at its end."""
 
@@ -264,18 +309,9 @@ class Cache:
             return cls(folder, key=None, build="")
         if cache.key is None:
             return cache
+        entries = _read_signed(folder / FILE, cache.key, cache.build)
         try:
-            data = read_bounded(folder / FILE, MAX_BYTES)
-        except (OSError, NotRegular, TooLarge):
-            return cache
-        mac, _, body = data.partition(b"\n")
-        if not hmac.compare_digest(mac, _mac(cache.key, body)):
-            return cache
-        try:
-            document = json.loads(body)
-            if document["format"] != FORMAT or document["build"] != cache.build:
-                return cache
-            cache.entries = {_text(path): _decode(value) for path, value in document["entries"].items()}
+            cache.entries = {_text(path): _decode(value) for path, value in (entries or {}).items()}
         except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
             cache.entries = {}
         return cache
@@ -302,24 +338,51 @@ class Cache:
         cannot be written is left as it was: the run goes on, and the next one checks in full."""
         if not self.changed or self.key is None:
             return
-        document = {"format": FORMAT, "build": self.build,
-                    "entries": {path: _encode(entry) for path, entry in sorted(self.entries.items())}}
-        body = json.dumps(document, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+        if _write_signed(self.folder, FILE, self.key, self.build,
+                         {path: _encode(entry) for path, entry in sorted(self.entries.items())}):
+            self.changed = False
+
+
+
+
+VERIFIED_FILE = "verified.json"
+MAX_VERIFIED = 100_000  # digests kept; past it, only those of the latest run
+
+
+class Verified:
+    """Modules `netspec verify` found nothing in, by digest (`verify.module_digest`: the module's
+    files, its provider configuration, terraform's version and the lock of the providers it
+    installed), in the cache folder beside the findings, signed and keyed the same way. A module
+    with a digest here is not validated again: validate would find nothing again. One with any
+    diagnostic, warnings included, never gets here, so what validate says is said on every run."""
+
+    def __init__(self, folder: Path, *, key: bytes | None, build: str, digests: set[str]) -> None:
+        self.folder, self.key, self.build, self.digests = folder, key, build, digests
+        self.latest: set[str] = set()  # the clean digests of this run: cached or verified now
+
+    @classmethod
+    def open(cls, folder: Path) -> Verified:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            if self.folder.is_symlink():  # never written through a link someone put there
-                return
-            for name, text in ((".gitignore", "# Created by netspec: this folder is a cache.\n*\n"),
-                               ("CACHEDIR.TAG", _TAG)):
-                try:  # made once; a file (or link) already there is left as it is
-                    fd = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-                except FileExistsError:
-                    continue
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(text)
-            write_atomically(self.folder / FILE, _mac(self.key, body) + b"\n" + body, durable=False)
+            key, build = _key(), fingerprint()
         except OSError:
+            return cls(folder, key=None, build="", digests=set())
+        entries = _read_signed(folder / VERIFIED_FILE, key, build) if key is not None else None
+        digests = {d for d in entries if isinstance(d, str)} if isinstance(entries, list) else set()
+        return cls(folder, key=key, build=build, digests=digests)
+
+    def known(self, digest: str) -> bool:
+        """True when a verify found nothing in a module of this digest; it counts as clean for this run."""
+        if digest in self.digests:
+            self.latest.add(digest)
+            return True
+        return False
+
+    def record(self, digests: Iterable[str]) -> None:
+        """Modules this run's validate found nothing in."""
+        self.latest.update(digests)
+
+    def save(self) -> None:
+        if self.key is None or self.latest <= self.digests:
             return
-        self.changed = False
-
-
+        kept = self.digests | self.latest if len(self.digests | self.latest) <= MAX_VERIFIED else self.latest
+        _write_signed(self.folder, VERIFIED_FILE, self.key, self.build, sorted(kept))

@@ -18,8 +18,9 @@ from ..files import NotRegular, TooLarge, read_bounded
 from ..findings import Finding, Location, display_path
 from ..loader import MAX_SPEC_BYTES, without_bom
 from ..render import stamp
-from ..report import Format
+from ..report import Format, Verbosity, note
 from ..writer import GENERATED_SUFFIXES, MAX_FILE_BYTES, is_generated
+from .cache import Verified, key_problem
 from .common import (ConfigOpt, FormatOpt, NoColorOpt, QuietOpt, StrictOpt, UsageError, VerboseOpt, find_specs,
                      finish, settings_for)
 
@@ -119,7 +120,40 @@ def _cannot(out: str, why: str) -> Finding:
     return code("NS315").at(Location(out), f"terraform could not check the modules: {why}")
 
 
-def _terraform(children: list[verify.Child], copies: dict[str, dict[str, bytes]], out: str) -> list[Finding]:
+def _validated(stdout: str) -> tuple[list[dict[str, Any]], bool]:
+    """`terraform validate -json`'s diagnostics, and whether its whole report was read (a run cut short
+    reports nothing, which must not pass for "nothing found")."""
+    try:
+        report = json.loads(stdout)
+    except json.JSONDecodeError:
+        return _diagnostics(stdout), False
+    if not isinstance(report, dict) or not isinstance(report.get("valid"), bool):
+        return _diagnostics(stdout), False
+    return [d for d in report.get("diagnostics") or [] if isinstance(d, dict)], True
+
+
+def _toolchain(init_stdout: str, root: Path) -> str | None:
+    """terraform's version (init's first JSON message) and the lock of the providers init installed
+    (their versions and package hashes); None when either cannot be read (nothing is then cached)."""
+    version = None
+    for line in init_stdout.splitlines():
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(message, dict) and message.get("type") == "version" and isinstance(message.get("terraform"), str):
+            version = message["terraform"]
+            break
+    lock = _read(root / ".terraform.lock.hcl")
+    if version is None or lock is None:
+        return None
+    return f"terraform {version}\n" + hashlib.sha256(lock).hexdigest()
+
+
+def _terraform(children: list[verify.Child], copies: dict[str, dict[str, bytes]], out: str,
+               verified: Verified | None) -> tuple[list[Finding], int, int]:
+    """The findings of terraform init and validate of the children, how many were validated, and how
+    many a verify found nothing in before (unchanged since, under the same terraform and providers)."""
     with tempfile.TemporaryDirectory(prefix="netspec-verify-") as scratch:
         root = Path(scratch) / "root"
         for child in children:
@@ -136,14 +170,26 @@ def _terraform(children: list[verify.Child], copies: dict[str, dict[str, bytes]]
             if init.returncode != 0:
                 located = verify.findings_for([d for d in found if d.get("range")], children, out)
                 why = "; ".join(d.get("summary", "") for d in found if not d.get("range")) or init.stderr.strip()
-                return located + ([] if located and not why else [_cannot(out, f"`terraform init` failed: {why}")])
+                return located + ([] if located and not why else [_cannot(out, f"`terraform init` failed: {why}")]), 0, 0
+            toolchain = _toolchain(init.stdout, root) if verified is not None else None
+            digests = {c.name: verify.module_digest(c, copies[c.name], toolchain) for c in children} if toolchain else {}
+            todo = [c for c in children if not (verified is not None and c.name in digests
+                                                and verified.known(digests[c.name]))]
+            if not todo:
+                return [], 0, len(children)
+            if len(todo) < len(children):  # the root calls only these; every module stays installed
+                (root / verify.ROOT_FILE).write_text(json.dumps(verify.root_module(todo), indent=2) + "\n")
             validate = terraform.run(["validate", "-json", "-no-color"], root, env, timeout=TERRAFORM_SECONDS)
         except terraform.TerraformUnavailable as exc:
-            return [_cannot(out, str(exc))]
+            return [_cannot(out, str(exc))], 0, 0
         except (OSError, subprocess.TimeoutExpired) as exc:
-            return [_cannot(out, str(exc))]
+            return [_cannot(out, str(exc))], 0, 0
         # init's own notes (the lock file's checksums) are not about the modules: validate's diagnostics are.
-        return verify.findings_for(_diagnostics(validate.stdout), children, out)
+        diagnostics, whole = _validated(validate.stdout)
+        troubled = verify.troubled(diagnostics, todo) if whole else None
+        if verified is not None and digests and troubled is not None:
+            verified.record(digests[c.name] for c in todo if c.name not in troubled)
+        return verify.findings_for(diagnostics, todo, out), len(todo), len(children) - len(todo)
 
 
 def verify_command(
@@ -156,6 +202,8 @@ def verify_command(
     verbose: bool = VerboseOpt,
     no_color: bool = NoColorOpt,
     config_file: Optional[Path] = ConfigOpt,
+    no_cache: bool = typer.Option(False, "--no-cache", help="Validate every module: neither read nor write "
+                                                             "what earlier verifies found nothing in."),
 ) -> None:
     """Run terraform init and validate on every compiled module at once; exit 1 if any is invalid.
 
@@ -178,5 +226,16 @@ def verify_command(
     children, copies = _children(folder, _spec_index(list(settings.specs)))
     if not children:
         raise UsageError(f"{folder}: no module compiled by netspec in this folder")
-    findings = _terraform(children, copies, display_path(folder))
+    verified = None
+    if not no_cache and settings.cache is not None:
+        problem = key_problem()
+        if problem is None:
+            verified = Verified.open(settings.cache)
+        else:
+            note(f"netspec: {problem}", verbosity=settings.verbosity)
+    findings, validated, known = _terraform(children, copies, display_path(folder), verified)
+    if verified is not None:
+        verified.save()
+        note(f"verify: terraform validated {validated} module(s); {known} unchanged since a verify found nothing "
+             "in them (--no-cache validates every one)", verbosity=settings.verbosity, level=Verbosity.VERBOSE)
     finish(findings, len(children), settings=settings, verb="module(s) verified")
