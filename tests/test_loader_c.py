@@ -1,8 +1,8 @@
 """libyaml's composer and PyYAML's own give the same documents, findings, codes and positions.
 
 The loader lets libyaml (PyYAML's C extension) compose a spec only when it reads it exactly
-as PyYAML's own composer does, and leaves every other file to PyYAML (loader._compose_fast);
-a spec with nothing to report is built straight from libyaml's events (loader._load_clean).
+as PyYAML's own composer does, and leaves every other file to PyYAML (yamlfast.compose);
+a spec with nothing to report is built straight from libyaml's events (yamlfast.build_clean).
 Each test loads one input with libyaml allowed and with PyYAML alone (and, for the clean
 path, with and without it), and compares everything a later stage can see: the data, every
 key's and value's line and column, the flagged values, and every finding with its message,
@@ -18,7 +18,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netspec import loader
+from netspec import loader, yamlfast
 
 from conftest import EXAMPLES
 from test_loader import LOADER_CASES, SYNTAX_ERRORS, UNUSABLE
@@ -56,6 +56,10 @@ ORDINARY = {
 }
 
 
+def _clean(text: str) -> yamlfast.Built | None:
+    return yamlfast.build_clean(text, max_depth=loader.MAX_DEPTH, max_value_chars=loader.MAX_VALUE_CHARS)
+
+
 def view(raw: bytes) -> tuple:
     doc, findings = loader.load_bytes(raw, "s.yaml")
     seen = None if doc is None else (repr(doc.data), sorted(doc.value_marks.items(), key=repr),
@@ -68,10 +72,10 @@ def both(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[tuple, tuple]:
     without the clean path, the same as by the loader as it is."""
     fast = view(raw)
     with monkeypatch.context() as patch:
-        patch.setattr(loader, "_load_clean", lambda text, path: None)
+        patch.setattr(yamlfast, "build_clean", lambda text, **limits: None)
         assert view(raw) == fast, "the clean path and libyaml's composer with the builder part ways"
     with monkeypatch.context() as patch:
-        patch.setattr(loader, "_CLoader", None)
+        patch.setattr(yamlfast, "CLoader", None)
         slow = view(raw)
     return fast, slow
 
@@ -103,14 +107,14 @@ needs_libyaml = pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML was
                          ids=[p.name for p in EXAMPLES] + list(ORDINARY))
 def test_libyaml_composes_ordinary_specs(text):
     """The speed is real: what a spec holds is composed by libyaml, not handed to PyYAML."""
-    assert loader._compose_fast(text) is not None
+    assert yamlfast.compose(text, max_depth=loader.MAX_DEPTH) is not None
 
 
 @needs_libyaml
 @pytest.mark.parametrize("text", list(DIVERGENT.values()), ids=list(DIVERGENT))
 def test_what_libyaml_reads_differently_goes_to_pyyaml(text):
-    assert loader._compose_fast(text) is None
-    assert loader._load_clean(text, "s.yaml") is None
+    assert yamlfast.compose(text, max_depth=loader.MAX_DEPTH) is None
+    assert _clean(text) is None
 
 
 # Specs the loader has something to say about, or whose values need the constructor: the clean
@@ -139,7 +143,7 @@ NOT_CLEAN = {
 @needs_libyaml
 @pytest.mark.parametrize("text", list(NOT_CLEAN.values()), ids=list(NOT_CLEAN))
 def test_what_the_loader_reports_is_not_taken_by_the_clean_path(text):
-    assert loader._load_clean(text, "s.yaml") is None
+    assert _clean(text) is None
 
 
 @needs_libyaml
@@ -149,8 +153,10 @@ def test_what_the_loader_reports_is_not_taken_by_the_clean_path(text):
 ], ids=[p.name for p in EXAMPLES] + ["every clean kind of value", "an anchor"])
 def test_clean_specs_take_the_clean_path(text):
     """The speed is real: a spec with nothing to report is built in one pass."""
-    doc = loader._load_clean(text, "s.yaml")
-    assert doc is not None and loader.load_text(text, "s.yaml") == (doc, [])
+    built = _clean(text)
+    assert built is not None
+    doc, findings = loader.load_text(text, "s.yaml")
+    assert findings == [] and (doc.data, doc.value_marks, doc.key_marks) == built
 
 
 @budget(150)
