@@ -151,7 +151,7 @@ def build_clean(text: str, *, max_depth: int, max_value_chars: int) -> Built | N
 def _clean_value(events: Any, text: str) -> Any:
     """A plain scalar's value as `_Builder._scalar` makes it, for the values it reads without a
     finding; LookupError for any other."""
-    tag = _PLAIN_TAGS.get(text) or _plain_tag(events, text)
+    tag = _plain_tag(events, text)
     if tag == STR or tag == "tag:yaml.org,2002:timestamp":
         return text
     if tag == "tag:yaml.org,2002:null":
@@ -168,7 +168,6 @@ def _build_events(events: Any, max_depth: int, max_value_chars: int) -> Built | 
     key_marks: Marks = {}
     frames: list[list[Any]] = []  # each open collection: [container, pointer, key awaiting its value, flow style]
     root: dict[str, Any] | None = None
-    plain_tags = _PLAIN_TAGS
     for event in iter(events.get_event, None):
         kind = type(event)
         if kind is yaml.ScalarEvent:
@@ -185,7 +184,7 @@ def _build_events(events: Any, max_depth: int, max_value_chars: int) -> Built | 
             if type(container) is dict:
                 key = frame[2]
                 if key is _NO_KEY:  # this scalar is a key
-                    if (plain and (plain_tags.get(text) or _plain_tag(events, text)) != STR) or text in container:
+                    if (plain and _plain_tag(events, text) != STR) or text in container:
                         return None
                     key_marks[pointer + (text,)] = mark
                     frame[2] = text

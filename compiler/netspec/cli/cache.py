@@ -384,5 +384,7 @@ class Verified:
     def save(self) -> None:
         if self.key is None or self.latest <= self.digests:
             return
-        kept = self.digests | self.latest if len(self.digests | self.latest) <= MAX_VERIFIED else self.latest
+        kept = self.digests | self.latest
+        if len(kept) > MAX_VERIFIED:
+            kept = self.latest
         _write_signed(self.folder, VERIFIED_FILE, self.key, self.build, sorted(kept))

@@ -8,7 +8,7 @@ import hashlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional, TypeVar
 
 import typer
 
@@ -49,16 +49,20 @@ NoCacheOpt = typer.Option(False, "--no-cache", help="Check every spec in full: n
                                                      "cache (.netspec_cache/). Output is the same either way.")
 
 
-def run_cache(settings: config.Settings, no_cache: bool) -> Cache | None:
-    """The findings cache a run of validate or compile reads and writes back; None when switched off
-    (or when NETSPEC_CACHE_KEY is too short to be a secret: said on stderr)."""
+C = TypeVar("C")
+
+
+def run_cache(settings: config.Settings, no_cache: bool, open_cache: Callable[[Path], C] = Cache.open) -> C | None:
+    """The cache a run reads and writes back (`open_cache` of the configured folder: the findings
+    cache of validate and compile, by default); None when switched off (or when NETSPEC_CACHE_KEY is
+    too short to be a secret: said on stderr)."""
     if no_cache or settings.cache is None:
         return None
     problem = key_problem()
     if problem is not None:
         note(f"netspec: {problem}", verbosity=settings.verbosity)
         return None
-    return Cache.open(settings.cache)
+    return open_cache(settings.cache)
 
 
 class UsageError(Exception):

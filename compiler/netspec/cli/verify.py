@@ -20,9 +20,9 @@ from ..loader import MAX_SPEC_BYTES, without_bom
 from ..render import stamp
 from ..report import Format, Verbosity, note
 from ..writer import GENERATED_SUFFIXES, MAX_FILE_BYTES, is_generated
-from .cache import Verified, key_problem
+from .cache import Verified
 from .common import (ConfigOpt, FormatOpt, NoColorOpt, QuietOpt, StrictOpt, UsageError, VerboseOpt, find_specs,
-                     finish, settings_for)
+                     finish, run_cache, settings_for)
 
 TERRAFORM_SECONDS = 3600.0  # each of init and validate; 100 modules take about 10 s
 
@@ -98,16 +98,22 @@ def _environment(scratch: Path) -> dict[str, str]:
     return terraform.environment(config)
 
 
-def _diagnostics(stdout: str) -> list[dict[str, Any]]:
-    """Diagnostics of `terraform init -json` (one JSON message a line) or `validate -json` (one document)."""
+def _messages(stdout: str) -> list[dict[str, Any]]:
+    """The JSON messages of `terraform init -json`, one a line (other lines skipped)."""
     found = []
     for line in stdout.splitlines():
         try:
             message = json.loads(line)
         except json.JSONDecodeError:
             continue
-        if isinstance(message, dict) and isinstance(message.get("diagnostic"), dict):
-            found.append(message["diagnostic"])
+        if isinstance(message, dict):
+            found.append(message)
+    return found
+
+
+def _diagnostics(stdout: str) -> list[dict[str, Any]]:
+    """Diagnostics of `terraform init -json` (one JSON message a line) or `validate -json` (one document)."""
+    found = [m["diagnostic"] for m in _messages(stdout) if isinstance(m.get("diagnostic"), dict)]
     if not found:
         try:
             found = [d for d in json.loads(stdout).get("diagnostics", []) if isinstance(d, dict)]
@@ -135,15 +141,8 @@ def _validated(stdout: str) -> tuple[list[dict[str, Any]], bool]:
 def _toolchain(init_stdout: str, root: Path) -> str | None:
     """terraform's version (init's first JSON message) and the lock of the providers init installed
     (their versions and package hashes); None when either cannot be read (nothing is then cached)."""
-    version = None
-    for line in init_stdout.splitlines():
-        try:
-            message = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(message, dict) and message.get("type") == "version" and isinstance(message.get("terraform"), str):
-            version = message["terraform"]
-            break
+    version = next((m["terraform"] for m in _messages(init_stdout)
+                    if m.get("type") == "version" and isinstance(m.get("terraform"), str)), None)
     lock = _read(root / ".terraform.lock.hcl")
     if version is None or lock is None:
         return None
@@ -226,13 +225,7 @@ def verify_command(
     children, copies = _children(folder, _spec_index(list(settings.specs)))
     if not children:
         raise UsageError(f"{folder}: no module compiled by netspec in this folder")
-    verified = None
-    if not no_cache and settings.cache is not None:
-        problem = key_problem()
-        if problem is None:
-            verified = Verified.open(settings.cache)
-        else:
-            note(f"netspec: {problem}", verbosity=settings.verbosity)
+    verified = run_cache(settings, no_cache, Verified.open)
     findings, validated, known = _terraform(children, copies, display_path(folder), verified)
     if verified is not None:
         verified.save()
