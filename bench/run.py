@@ -16,7 +16,8 @@ Scenarios (each a small function below):
   inprocess  compile per spec in process against the floor per spec
   crossspec  the cross-spec checks alone (crossspec.check_across) on 5,000 checked specs
   stages     load, schema+rules, model, render, write: each stage's time for 1,000 specs
-  verify     `netspec verify` of 1, 20 and 100 modules (terraform and the provider mirror); the largest
+  verify     `netspec verify` of 1, 20 and 100 modules (terraform and the provider mirror), each beside
+             its floor (terraform init + validate of the same root, run directly); the largest
              also without terraform.RUNTIME_DEFAULTS, to show what they save
 """
 
@@ -274,10 +275,47 @@ def stages(cfg: Config, tmp: Path) -> list[Measure]:
 PLAIN_TERRAFORM = {"GOGC": "100", "TF_LOG_SDK": ""}
 
 
+def terraform_floor(repo: Path, runs: int) -> float:
+    """verify's floor: `terraform init` + `validate` run directly on the root verify would write for
+    repo/out (built here untimed, with netspec's pure `verify.root_module`), median of `runs` after one
+    untimed, with the runtime settings verify gives terraform. What a hand-written root calling every
+    module costs: terraform's own work, no netspec."""
+    from netspec import terraform, verify as roots
+    root = repo / "floor-root"
+    children = []
+    for folder in sorted(p for p in (repo / "out").iterdir() if p.is_dir()):
+        files = sorted(f.name for f in folder.glob("*.tf.json") if f.name not in roots.ROOT_ONLY)
+        for name in files:
+            (root / roots.MODULES_FOLDER / folder.name).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(folder / name, root / roots.MODULES_FOLDER / folder.name / name)
+        provider = json.loads((folder / "provider.tf.json").read_text())["provider"]["aws"]
+        children.append(roots.Child(folder.name, folder.name, tuple(files),
+                                    {k: v for k, v in provider.items() if k != "//"}))
+    (root / roots.ROOT_FILE).write_text(json.dumps(roots.root_module(children), indent=2) + "\n")
+    config = repo / "floor.tfrc"
+    config.write_text(terraform.cli_config(terraform.plugin_dir()))
+    env = terraform.environment(config)
+
+    def once() -> float:
+        shutil.rmtree(root / ".terraform", ignore_errors=True)
+        (root / ".terraform.lock.hcl").unlink(missing_ok=True)
+        start = time.perf_counter()
+        for args in (["init", "-backend=false", "-input=false", "-no-color"], ["validate", "-json", "-no-color"]):
+            done = subprocess.run(["terraform", *args], cwd=root, env=env, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise SystemExit(f"bench: terraform {args[0]} of the floor root failed: {done.stderr[-2000:]}")
+        return time.perf_counter() - start
+
+    once()
+    took = statistics.median(once() for _ in range(runs))
+    shutil.rmtree(root)
+    return took
+
+
 def verify(cfg: Config, tmp: Path) -> list[Measure]:
     if shutil.which("terraform") is None:
         return [Measure("verify", "`netspec verify`", None, note="terraform is not on PATH: not measured")]
-    measures, times = [], {}
+    measures, times, floors = [], {}, {}
     for count in cfg.verify_counts:
         repo = tmp / f"verify-{count}"
         write_specs(repo, count)
@@ -285,6 +323,9 @@ def verify(cfg: Config, tmp: Path) -> list[Measure]:
         # Cold: every module validated (--no-cache), as a first run or a CI job without a kept cache.
         times[count] = median_run(netspec("verify", "--no-cache", "out"), repo, cfg.verify_runs)
         measures.append(Measure("verify", f"`netspec verify --no-cache out/`, {count} module(s)", times[count]))
+        floors[count] = terraform_floor(repo, cfg.verify_runs)
+        measures.append(Measure("verify", f"terraform init + validate of the same root by hand, {count} module(s) "
+                                "(floor)", floors[count]))
         if count == max(cfg.verify_counts):  # what terraform's runtime defaults (terraform.py) save
             plain = median_run(netspec("verify", "--no-cache", "out"), repo, cfg.verify_runs, env=PLAIN_TERRAFORM)
             measures.append(Measure("verify", f"`netspec verify --no-cache out/`, {count} module(s), terraform's own "
@@ -305,6 +346,8 @@ def verify(cfg: Config, tmp: Path) -> list[Measure]:
     if high > low:
         measures.append(Measure("verify", f"verify {high} / verify {low}", times[high] / times[low], "x",
                                 2.0 if (low, high) == (1, 100) else None))
+        measures.append(Measure("verify", f"floor {high} / floor {low}: terraform's own ratio", floors[high] / floors[low],
+                                "x"))
     return measures
 
 

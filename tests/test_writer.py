@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from netspec import writer
+from netspec import durable, writer
 from netspec.pipeline import compile_text
 
 from conftest import BASE_SPEC, run_cli
@@ -125,7 +125,7 @@ def test_every_new_file_is_written_and_synced_before_the_first_rename(tmp_path, 
 
     monkeypatch.setattr(writer.os, "replace", replace)
     monkeypatch.setattr(writer.os, "fsync", fsync)
-    monkeypatch.setattr(writer, "_syncfs", record if durability == "syncfs" else None)
+    monkeypatch.setattr(durable, "_syncfs", record if durability == "syncfs" else None)
     writer.apply_changes(tmp_path, second, changes)
     assert seen == list(range(len(second), 0, -1)), "all temporary files exist before the first rename"
     files_step = [(0, len(second))] * (1 if durability == "syncfs" else len(second))
@@ -135,7 +135,7 @@ def test_every_new_file_is_written_and_synced_before_the_first_rename(tmp_path, 
 
 def test_the_real_syncfs_is_used_on_linux():
     if sys.platform.startswith("linux"):
-        assert writer._syncfs is not None
+        assert durable._syncfs is not None
 
 
 def test_a_run_waits_for_the_lock_and_gives_up_clearly(tmp_path, monkeypatch):

@@ -13,11 +13,12 @@ import typer
 
 from .. import config, lifecycle, lockfile
 from ..codes import code
+from ..durable import Switch
 from ..findings import Finding, Location, display_path
 from ..pipeline import Result
 from ..render import Emit, RenderOptions
 from ..report import Format, Verbosity, note
-from ..writer import Change, FileChange, LinkedFolder, ModuleFolder, Switch
+from ..writer import Change, FileChange, LinkedFolder, ModuleFolder
 from .common import (ConfigOpt, FormatOpt, JobsOpt, NoCacheOpt, NoColorOpt, PathsArg, QuietOpt, Run, StdinNameOpt,
                      StrictOpt, UsageError, VerboseOpt, compile_paths, finish, is_complete, run_cache, run_findings,
                      settings_for, spec_paths)
@@ -27,7 +28,7 @@ from .repository import held, write_atomically
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-# Modules switched together (`writer.Switch`): their new files made durable in one step, their
+# Modules switched together (`durable.Switch`): their new files made durable in one step, their
 # folders held open and locked meanwhile (so well under the usual limit of 1,024 open files).
 WRITE_BATCH = 128
 # Threads creating module files (`_write_batch`): the file system's waits, not Python, bound them.
@@ -126,7 +127,7 @@ def _write_batch(batch: list[Result], settings: config.Settings, pool: Executor)
     """Write modules: each folder locked (in name order, one after another, so concurrent runs never
     wait on each other in a circle), then compared and its new files staged by WRITE_THREADS threads
     (creating a file waits on the file system's journal far more than on Python: their waits
-    overlap), then all switched at once (`writer.Switch`)."""
+    overlap), then all switched at once (`durable.Switch`)."""
     findings: dict[int, list[Finding]] = {}
     updated: dict[int, int] = {}
     opened: dict[int, ModuleFolder] = {}
