@@ -149,6 +149,34 @@ def test_what_verify_keeps_counts_only_under_its_key(tf_env, tmp_path):
     assert forged_run.returncode == 1 and "terraform validated 3 module(s)" in forged_run.stderr, forged_run.stderr
 
 
+def test_modules_validate_in_batches_and_each_batch_reports_and_keeps_its_own(tf_env, tmp_path):
+    """--batch 1: one validate run per module (bounded memory); a problem in the last run is still found,
+    located and kept out of the cache, and the modules found clean in the others are kept."""
+    out = _mixed(tmp_path)  # child, ds-team, west: west is the last batch
+    line = _break(out / "west" / "vpc.tf.json")
+    key = {"NETSPEC_CACHE_KEY": "k" * 40, "XDG_CACHE_HOME": str(tmp_path / "home")}
+    for validated, unchanged in ((3, 0), (1, 2)):
+        result = verify(out, tf_env, "-v", "--batch", "1", cache=True, extra=key)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert f"terraform validated {validated} module(s); {unchanged} unchanged" in result.stderr, result.stderr
+        (finding,) = json.loads(result.stdout)["findings"]
+        assert (finding["code"], finding["path"], finding["line"]) == ("NS308", "out/west/vpc.tf.json", line)
+        assert finding["message"].startswith("terraform validate: module west (from west.yaml): ")
+
+
+def test_a_validate_run_that_gives_no_report_fails_closed(tf_env, tmp_path):
+    """terraform validate refusing its command line (here an argument added through TF_CLI_ARGS_validate)
+    prints no report: that is an environment error (NS315, exit 2), never "nothing found"."""
+    out = _mixed(tmp_path)
+    result = verify(out, tf_env, extra={"TF_CLI_ARGS_validate": "-no-such-flag"})
+    assert result.returncode == 2, result.stdout + result.stderr
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert (finding["code"], finding["path"]) == ("NS315", "out")
+    assert finding["message"].endswith("`terraform validate` gave no report of 3 module(s) (child to west), so they are "
+                                       "not verified: Error: Failed to parse command-line flags: flag provided but "
+                                       "not defined: -no-such-flag")
+
+
 def test_terraform_that_cannot_get_the_provider_is_an_environment_error(tf_env, tmp_path):
     out = _mixed(tmp_path)
     empty = tmp_path / "mirror"
