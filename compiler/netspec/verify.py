@@ -1,5 +1,6 @@
-"""`netspec verify`, the pure part: one root module that calls every compiled module, and
-terraform's diagnostics mapped back to the module files (and specs) they are about.
+"""`netspec verify`, the pure part: one root module that calls every compiled module, terraform's
+reports read (never a cut-short one taken for "nothing found"), and its diagnostics mapped back
+to the module files (and specs) they are about.
 
 `terraform init` and `validate` cost about three seconds per configuration, most of it
 loading the provider; one root that calls each module as a child costs that once. The
@@ -136,3 +137,65 @@ def findings_for(diagnostics: Iterable[Mapping[str, Any]], children: list[Child]
         kind = "NS309" if diagnostic.get("severity") == "warning" else "NS308"
         findings.append(code(kind).at(where, message, related=related))
     return findings
+
+
+# What stands in terraform's report when it says the modules are invalid (or exits with a failure)
+# but names no error.
+INVALID_UNNAMED: Mapping[str, Any] = {"severity": "error", "summary": "terraform validate found the modules invalid "
+                                      "without naming a problem"}
+
+
+def messages(stdout: str) -> list[dict[str, Any]]:
+    """The JSON messages of `terraform init -json`, one a line (other lines skipped)."""
+    found = []
+    for line in stdout.splitlines():
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(message, dict):
+            found.append(message)
+    return found
+
+
+def diagnostics(stdout: str) -> list[dict[str, Any]]:
+    """Diagnostics of `terraform init -json` (one JSON message a line) or `validate -json` (one document)."""
+    found = [m["diagnostic"] for m in messages(stdout) if isinstance(m.get("diagnostic"), dict)]
+    if not found:
+        try:
+            found = [d for d in json.loads(stdout).get("diagnostics", []) if isinstance(d, dict)]
+        except (json.JSONDecodeError, AttributeError):
+            pass
+    return found
+
+
+def read_report(stdout: str, returncode: int) -> tuple[list[dict[str, Any]], bool]:
+    """`terraform validate -json`'s diagnostics, and whether its whole report was read (a run cut short
+    reports nothing, which must not pass for "nothing found"). A report of invalid modules (or a
+    failed run) that names no error gets INVALID_UNNAMED, so it cannot pass either."""
+    try:
+        report = json.loads(stdout)
+    except json.JSONDecodeError:
+        return diagnostics(stdout), False
+    if not isinstance(report, dict) or not isinstance(report.get("valid"), bool):
+        return diagnostics(stdout), False
+    found = [d for d in report.get("diagnostics") or [] if isinstance(d, dict)]
+    if (report["valid"] is False or returncode != 0) and not any(d.get("severity") == "error" for d in found):
+        found.append(dict(INVALID_UNNAMED))
+    return found, True
+
+
+def error_text(stderr: str) -> str:
+    """terraform's first error on its stderr, in one line: its summary and the detail's first line
+    (else the last line it printed)."""
+    lines = [line for line in (raw.strip("│╷╵ \t") for raw in stderr.splitlines()) if line]
+    at = next((i for i, line in enumerate(lines) if line.startswith("Error:")), None)
+    if at is None:
+        return lines[-1] if lines else ""
+    return ": ".join(lines[at:at + 2])
+
+
+def batches(todo: list[Child], size: int) -> list[list[Child]]:
+    """`todo` in runs of at most `size` modules (0: one run), in order."""
+    size = size or max(len(todo), 1)
+    return [todo[at:at + size] for at in range(0, len(todo), size)]

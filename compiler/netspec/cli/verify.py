@@ -102,71 +102,19 @@ def _environment(scratch: Path) -> dict[str, str]:
     return terraform.environment(config)
 
 
-def _messages(stdout: str) -> list[dict[str, Any]]:
-    """The JSON messages of `terraform init -json`, one a line (other lines skipped)."""
-    found = []
-    for line in stdout.splitlines():
-        try:
-            message = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(message, dict):
-            found.append(message)
-    return found
-
-
-def _diagnostics(stdout: str) -> list[dict[str, Any]]:
-    """Diagnostics of `terraform init -json` (one JSON message a line) or `validate -json` (one document)."""
-    found = [m["diagnostic"] for m in _messages(stdout) if isinstance(m.get("diagnostic"), dict)]
-    if not found:
-        try:
-            found = [d for d in json.loads(stdout).get("diagnostics", []) if isinstance(d, dict)]
-        except (json.JSONDecodeError, AttributeError):
-            pass
-    return found
-
-
 def _cannot(out: str, why: str) -> Finding:
     return code("NS315").at(Location(out), f"terraform could not check the modules: {why}")
-
-
-def _validated(stdout: str) -> tuple[list[dict[str, Any]], bool]:
-    """`terraform validate -json`'s diagnostics, and whether its whole report was read (a run cut short
-    reports nothing, which must not pass for "nothing found")."""
-    try:
-        report = json.loads(stdout)
-    except json.JSONDecodeError:
-        return _diagnostics(stdout), False
-    if not isinstance(report, dict) or not isinstance(report.get("valid"), bool):
-        return _diagnostics(stdout), False
-    return [d for d in report.get("diagnostics") or [] if isinstance(d, dict)], True
 
 
 def _toolchain(init_stdout: str, root: Path) -> str | None:
     """terraform's version (init's first JSON message) and the lock of the providers init installed
     (their versions and package hashes); None when either cannot be read (nothing is then cached)."""
-    version = next((m["terraform"] for m in _messages(init_stdout)
+    version = next((m["terraform"] for m in verify.messages(init_stdout)
                     if m.get("type") == "version" and isinstance(m.get("terraform"), str)), None)
     lock = _read(root / ".terraform.lock.hcl")
     if version is None or lock is None:
         return None
     return f"terraform {version}\n" + hashlib.sha256(lock).hexdigest()
-
-
-def _error_text(stderr: str) -> str:
-    """terraform's first error on its stderr, in one line: its summary and the detail's first line
-    (else the last line it printed)."""
-    lines = [line for line in (raw.strip("│╷╵ \t") for raw in stderr.splitlines()) if line]
-    at = next((i for i, line in enumerate(lines) if line.startswith("Error:")), None)
-    if at is None:
-        return lines[-1] if lines else ""
-    return ": ".join(lines[at:at + 2])
-
-
-def _batches(todo: list[verify.Child], size: int) -> list[list[verify.Child]]:
-    """`todo` in runs of at most `size` modules (0: one run), in order."""
-    size = size or len(todo)
-    return [todo[at:at + size] for at in range(0, len(todo), size)]
 
 
 def _validate(root: Path, part: list[verify.Child], env: dict[str, str], out: str, digests: dict[str, str],
@@ -176,10 +124,10 @@ def _validate(root: Path, part: list[verify.Child], env: dict[str, str], out: st
     be read whole is reported (NS315), never taken for "nothing found"."""
     (root / verify.ROOT_FILE).write_text(json.dumps(verify.root_module(part), indent=2) + "\n")
     validate = terraform.run(["validate", "-json", "-no-color"], root, env, timeout=TERRAFORM_SECONDS)
-    diagnostics, whole = _validated(validate.stdout)
+    diagnostics, whole = verify.read_report(validate.stdout, validate.returncode)
     findings = verify.findings_for(diagnostics, part, out)
     if not whole:
-        why = _error_text(validate.stderr) or f"exit status {validate.returncode}"
+        why = verify.error_text(validate.stderr) or f"exit status {validate.returncode}"
         which = part[0].name if len(part) == 1 else f"{part[0].name} to {part[-1].name}"
         return findings + [_cannot(out, f"`terraform validate` gave no report of {len(part)} module(s) ({which}), "
                                         f"so they are not verified: {why}")]
@@ -208,7 +156,7 @@ def _terraform(children: list[verify.Child], copies: dict[str, dict[str, bytes]]
             env = _environment(Path(scratch))
             init = terraform.run(["init", "-json", "-backend=false", "-input=false", "-no-color"], root, env,
                                  timeout=TERRAFORM_SECONDS)
-            found = _diagnostics(init.stdout)
+            found = verify.diagnostics(init.stdout)
             if init.returncode != 0:
                 located = verify.findings_for([d for d in found if d.get("range")], children, out)
                 why = "; ".join(d.get("summary", "") for d in found if not d.get("range")) or init.stderr.strip()
@@ -218,7 +166,7 @@ def _terraform(children: list[verify.Child], copies: dict[str, dict[str, bytes]]
             todo = [c for c in children if not (verified is not None and c.name in digests
                                                 and verified.known(digests[c.name]))]
             # init's own notes (the lock file's checksums) are not about the modules: validate's diagnostics are.
-            for part in _batches(todo, batch):
+            for part in verify.batches(todo, batch):
                 findings += _validate(root, part, env, out, digests, verified)
         except terraform.TerraformUnavailable as exc:
             return findings + [_cannot(out, str(exc))], 0, 0
