@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audit_support import EXAMPLES, OUT, SPECS, codes, copy_of, edit, known, plan_document, run_audit
 from netspec.audit import audit
@@ -107,6 +109,40 @@ def test_plan_account_is_the_caller_identity_the_plan_read():
 ])
 def test_how_configuration_strings_are_decided(text, decided):
     assert decide(text) == decided
+
+
+def _decided_char_by_char(text: str):
+    """The template reading `decide` makes, one character at a time: the plainest statement of it."""
+    from netspec.tfsyntax import interpolation_end
+    from netspec.audit.values import _REFERENCE
+    literal, references, i = [], [], 0
+    while i < len(text):
+        if text.startswith(("$${", "%%{"), i):
+            literal.append(text[i + 1: i + 3])
+            i += 3
+        elif text.startswith(("${", "%{"), i):
+            end = interpolation_end(text, i)
+            inner = text[i + 2: end - 1].strip() if end > 0 else ""
+            if text[i] == "%" or end < 0 or not _REFERENCE.fullmatch(inner):
+                return Expression(text)
+            references.append(Reference(inner))
+            i = end
+        else:
+            literal.append(text[i])
+            i += 1
+    if not references:
+        return "".join(literal)
+    return references[0] if len(references) == 1 and not literal else Template(text, tuple(references))
+
+
+_PIECES = ["$", "%", "{", "}", "$${", "%%{", "${", "%{", "aws_vpc.main.id", "data.aws_x.y.z[0]", "var.x", '"', "\\",
+           "a", " ", "/", "0", "${aws_vpc.main.id}", "${ data.aws_x.y.z[0].w }", "${var.x}", '${"}"}', "%{if x}"]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join))
+def test_decide_reads_every_template_as_a_character_by_character_reading_does(text):
+    assert decide(text) == _decided_char_by_char(text)
 
 
 def test_parse_accepts_a_single_statement_object():
@@ -217,3 +253,35 @@ def test_an_unreadable_spec_is_said_plainly_with_what_to_do(tmp_path, text, mess
     (finding,) = json.loads(result.stdout)["findings"]
     assert (finding["code"], finding["path"], finding["message"]) == ("NS304", "spec.yaml", message)
     assert "netspec validate" in finding["hint"]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join))
+def test_where_an_interpolation_ends_is_found_as_the_full_scan_finds_it(text):
+    from netspec.tfsyntax import _scan, interpolation_end
+    for at in range(len(text) - 1):
+        if text[at:at + 2] in ("${", "%{"):
+            assert interpolation_end(text, at) == _scan(text, at)
+
+
+def _too_deep_by_stack(value) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is not None:
+            if depth > 100:
+                return True
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+@pytest.mark.parametrize("depth", [0, 1, 99, 100, 101, 102])
+@pytest.mark.parametrize("shape", ["list", "dict", "mixed", "empty-leaf"])
+def test_too_deep_refuses_exactly_what_nests_past_the_limit(depth, shape):
+    from netspec.audit.values import MAX_DEPTH, too_deep
+    assert MAX_DEPTH == 100
+    value = "leaf" if shape != "empty-leaf" else []
+    for level in range(depth):
+        value = [value, 1] if shape == "list" or (shape == "mixed" and level % 2) else {"k": value, "n": None}
+    assert too_deep(value) == _too_deep_by_stack(value) == (depth + (shape == "empty-leaf") > MAX_DEPTH)

@@ -99,6 +99,7 @@ CASES = [
     Case("audit-json-nested-100000", "NS500", 1, 1, "nested too deeply"),
     Case("audit-json-nested-500", "NS500", 1, 1, "nest deeper than 100 levels"),
     Case("audit-spec-nested-5000", "NS304", 1, 2, "nested too deeply"),
+    Case("audit-spec-nested-120000", "NS304", 1, 2, "nested too deeply"),  # libyaml's composer would overflow the C stack
     # Paths that name no spec: usage errors.
     Case("empty-folder", None, 0, 2, "no spec files (*.yaml, *.yml) in this folder"),
     Case("folder-without-specs", None, 0, 2, "no spec files (*.yaml, *.yml) in this folder"),
@@ -161,9 +162,10 @@ def _audit(kind: str) -> Callable[[Path], list[str]]:
             (module / "vpc.tf.json").write_text('{"resource": {}}')
             os.mkfifo(here / "spec.yaml")
             return ["audit", "out/x", "--spec", "spec.yaml", "--format", "json"]
-        if kind == "spec":
+        if kind.startswith("spec-"):
+            depth = int(kind.removeprefix("spec-"))
             (module / "vpc.tf.json").write_text('{"resource": {}}')
-            (here / "spec.yaml").write_text("a: " + "[" * 5000 + "]" * 5000 + "\n")
+            (here / "spec.yaml").write_text("a: " + "[" * depth + "]" * depth + "\n")
             return ["audit", "out/x", "--spec", "spec.yaml", "--format", "json"]
         depth = int(kind)
         (module / "vpc.tf.json").write_text('{"resource": {"aws_vpc": {"x": {"tags": ' + "[" * depth + "]" * depth + "}}}}")
@@ -207,7 +209,8 @@ MAKERS: dict[str, Callable[[Path], list[str]]] = {
     "audit-fifo": _audit("fifo"),
     "audit-json-nested-100000": _audit("100000"),
     "audit-json-nested-500": _audit("500"),
-    "audit-spec-nested-5000": _audit("spec"),
+    "audit-spec-nested-5000": _audit("spec-5000"),
+    "audit-spec-nested-120000": _audit("spec-120000"),
     "audit-spec-fifo": _audit("spec-fifo"),
     "empty-folder": _folder({}, "specs"),
     "folder-without-specs": _folder({"specs/README.md": "specs go here\n", "specs/old/notes.txt": "x\n"}, "specs"),

@@ -74,9 +74,10 @@ def read_text(path: Path) -> tuple[str, Finding | None]:
 # --- one file -------------------------------------------------------------------------
 
 
-def parse_document(path: Path, text: str) -> tuple[dict[str, Any] | None, Finding | None]:
-    """The file as a Terraform JSON document, or the NS500 finding saying why not."""
-    where = display_path(path)
+def parse_document(path: Path, text: str, shown: str | None = None) -> tuple[dict[str, Any] | None, Finding | None]:
+    """The file as a Terraform JSON document, or the NS500 finding saying why not (on `shown`, how
+    findings name the file: display_path's, made here when not given)."""
+    where = shown if shown is not None else display_path(path)
     if path.name.endswith(TF_JSON_SUFFIX):
         try:
             document = json.loads(text)
@@ -102,7 +103,7 @@ def parse_document(path: Path, text: str) -> tuple[dict[str, Any] | None, Findin
     return from_hcl(parsed), None
 
 
-def header_of(path: Path, text: str, document: dict[str, Any]) -> Header | None:
+def header_of(path: Path, text: str, document: dict[str, Any], shown: str | None = None) -> Header | None:
     if path.name.endswith(TF_JSON_SUFFIX):
         comment = document.get("//")
         found = re.search(r'"//"\s*:\s*"', text)
@@ -114,7 +115,8 @@ def header_of(path: Path, text: str, document: dict[str, Any]) -> Header | None:
     match = HEADER.match(comment) if isinstance(comment, str) else None
     if match is None:
         return None
-    return Header(match.group("spec"), match.group("sha"), Location(display_path(path), line))
+    where = shown if shown is not None else display_path(path)
+    return Header(match.group("spec"), match.group("sha"), Location(where, line))
 
 
 def _objects(value: Any) -> Iterator[dict[str, Any]]:
@@ -195,16 +197,18 @@ def load_config(label: str, files: list[Path], documents: dict[Path, tuple[str, 
     calls: dict[str, Location] = {}
     headers: list[Header] = []
     findings: list[Finding] = []
+    folders: dict[str, str | None] = {}  # a module's files share a folder: resolved once
     for path in ordered:
+        shown = display_path(path, folders=folders)
         if documents and path in documents and isinstance(documents[path][1], dict):
             text, document = documents[path]
         else:
             text, problem = read_text(path)
-            document, problem = (None, problem) if problem else parse_document(path, text)
+            document, problem = (None, problem) if problem else parse_document(path, text, shown)
             if problem is not None or document is None:
                 findings.extend([problem] if problem else [])
                 continue
-        header = header_of(path, text, document)
+        header = header_of(path, text, document, shown)
         if header is not None:
             headers.append(header)
         json_form = path.name.endswith(TF_JSON_SUFFIX)
@@ -215,17 +219,17 @@ def load_config(label: str, files: list[Path], documents: dict[Path, tuple[str, 
             earlier = by_address.get((type_, name))
             if override and earlier is not None:
                 values = _merge(earlier.values, values)
-            by_address[(type_, name)] = Resource(type_, name, values, Location(display_path(path), line))
+            by_address[(type_, name)] = Resource(type_, name, values, Location(shown, line))
         for (name,), raw in _labelled(document.get("provider"), 1):
             values = decide_all({k: v for k, v in raw.items() if k != "//"})
             key = f"{name}.{values['alias']}" if isinstance(values.get("alias"), str) else name
             line = locate_json(text, ("provider", name)) if json_form else locate_hcl(text, (name,), "provider")
             if override and key in providers:
                 values = _merge(providers[key].values, values)
-            providers[key] = Resource("provider", key, values, Location(display_path(path), line))
+            providers[key] = Resource("provider", key, values, Location(shown, line))
         for (name,), _ in _labelled(document.get("module"), 1):
             line = locate_json(text, ("module", name)) if json_form else locate_hcl(text, (name,), "module")
-            calls.setdefault(name, Location(display_path(path), line))
+            calls.setdefault(name, Location(shown, line))
     live = tuple(r for r in by_address.values() if _is_created(r.values))
     return Module(label, live, tuple(findings), headers=tuple(headers), calls=tuple(sorted(calls.items())),
                   providers=tuple(providers.values()))

@@ -40,15 +40,15 @@ MAX_DEPTH = 100
 
 
 def too_deep(value: Any) -> bool:
-    """True when lists and objects nest deeper than MAX_DEPTH (checked without recursion)."""
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
-        if children is not None:
-            if depth > MAX_DEPTH:
-                return True
-            stack.extend((child, depth + 1) for child in children)
+    """True when lists and objects nest deeper than MAX_DEPTH (checked level by level, without recursion)."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > MAX_DEPTH:
+            return True
+        level = [child for node in level for child in (node.values() if isinstance(node, dict) else node)
+                 if isinstance(child, (dict, list))]
     return False
 
 
@@ -143,30 +143,34 @@ def references_in(value: Any) -> list[Reference]:
 # --- Terraform templates ------------------------------------------------------------
 
 
+# Where a template may start: `$${` and `%%{` (escaped literals) before `${` and `%{`.
+_MARK = re.compile(r"\$\$\{|%%\{|\$\{|%\{")
+
+
 def decide(text: str) -> str | Reference | Template | Expression:
     """One configuration string as a literal, a Reference, a Template or an Expression."""
+    if "${" not in text and "%{" not in text:  # no interpolation, nor an escape of one
+        return text
     literal: list[str] = []
     references: list[Reference] = []
-    plain = True  # only literal text so far
     i = 0
-    while i < len(text):
-        if text.startswith(("$${", "%%{"), i):
-            literal.append(text[i + 1: i + 3])
-            i += 3
-        elif text.startswith(("${", "%{"), i):
-            end = interpolation_end(text, i)
-            inner = text[i + 2: end - 1].strip() if end > 0 else ""
-            if text[i] == "%" or end < 0 or not _REFERENCE.fullmatch(inner):
-                return Expression(text)
-            references.append(Reference(inner))
-            plain = False
-            i = end
-        else:
-            literal.append(text[i])
-            i += 1
-    if plain:
+    while (found := _MARK.search(text, i)) is not None:
+        at, mark = found.start(), found.group()
+        literal.append(text[i:at])
+        if len(mark) == 3:  # `$${` / `%%{`: a literal `${` / `%{`
+            literal.append(mark[1:])
+            i = at + 3
+            continue
+        end = interpolation_end(text, at)
+        inner = text[at + 2: end - 1].strip() if end > 0 else ""
+        if mark[0] == "%" or end < 0 or not _REFERENCE.fullmatch(inner):
+            return Expression(text)
+        references.append(Reference(inner))
+        i = end
+    literal.append(text[i:])
+    if not references:
         return "".join(literal)
-    if len(references) == 1 and not literal:
+    if len(references) == 1 and not any(literal):
         return references[0]
     return Template(text, tuple(references))
 
