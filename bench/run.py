@@ -12,7 +12,8 @@ the median of --runs runs. Nothing here is a test: targets are printed, never as
 
 Scenarios (each a small function below):
   startup    `netspec validate one.yaml` against `python -c "import yaml, jsonschema"`
-  commands   validate, fresh compile, no-change compile and compile --check of 1 to 5,000 specs
+  commands   validate, fresh compile, no-change compile and compile --check of 1 to 5,000 specs, and
+             audit of their modules
   inprocess  compile per spec in process against the floor per spec
   crossspec  the cross-spec checks alone (crossspec.check_across) on 5,000 checked specs
   stages     load, schema+rules, model, render, write: each stage's time for 1,000 specs
@@ -189,6 +190,8 @@ def commands(cfg: Config, tmp: Path) -> list[Measure]:
                 Measure("commands", f"{what} specs/`, out/ current, warm cache, {label}",
                         median_run(netspec(*args, "specs"), repo, cfg.runs), limit=2.0 if org else None),
             ]
+        measures.append(Measure("commands", f"`netspec audit out/`, {size:,} modules",
+                                median_run(netspec("audit", "out"), repo, cfg.runs)))
         shutil.rmtree(repo)
     return measures
 

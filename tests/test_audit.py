@@ -315,6 +315,29 @@ def test_cli_exit_codes_and_json(copy_of, tmp_path):
     assert run_cli("audit", "--spec", str(tmp_path / "nowhere.yaml")).returncode == 2
 
 
+def test_many_modules_audit_the_same_over_workers_as_in_one_process(tmp_path):
+    """-j 2 (worker processes, each finding specs on its own) and -j 1 give the same bytes: findings of
+    tampered copies, a file that is not JSON and a hand-written module, in one sorted report."""
+    import shutil
+    shutil.copytree(SPECS, tmp_path / "specs")
+    for copy in range(5):
+        for name in EXAMPLES:
+            shutil.copytree(OUT / name, tmp_path / "out" / f"{name}-{copy}")
+    edit(tmp_path / "out" / "ds-team-1" / "vpc.tf.json", lambda d: d["resource"].setdefault(
+        "aws_internet_gateway", {}).update({"igw": {"vpc_id": "${aws_vpc.main.id}"}}))
+    edit(tmp_path / "out" / f"{EXAMPLES[-1]}-3" / "flow_logs.tf.json", lambda d: d["resource"].pop("aws_flow_log"))
+    (tmp_path / "out" / "bad").mkdir()
+    (tmp_path / "out" / "bad" / "main.tf.json").write_text('{"resource": ')
+    (tmp_path / "out" / "hand").mkdir()
+    (tmp_path / "out" / "hand" / "main.tf.json").write_text('{"resource": {"aws_vpc": {"v": {"cidr_block": "10.9.0.0/16"}}}}')
+    runs = [run_cli("audit", "out", "--format", "json", "-j", jobs, cwd=tmp_path) for jobs in ("1", "2")]
+    assert runs[0].stdout == runs[1].stdout and runs[0].stderr == runs[1].stderr
+    assert runs[0].returncode == runs[1].returncode == 1, runs[0].stderr
+    found = {(f["code"], f["path"].split("/")[1]) for f in json.loads(runs[0].stdout)["findings"]}
+    assert {("NS501", "ds-team-1"), ("NS510", f"{EXAMPLES[-1]}-3"), ("NS500", "bad"), ("NS520", "hand")} <= found
+    assert runs[0].stderr.startswith(f"{5 * len(EXAMPLES) + 2} module(s) audited: ")
+
+
 def test_the_audit_shares_no_code_with_the_compiler():
     """It reads catalog, region and workload-profile data, never the renderer, the model builder or the policies."""
     import ast

@@ -12,6 +12,7 @@ Only a path that does not exist raises `MissingPath` (a usage error).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -22,30 +23,50 @@ from .model import Header, Module, Resource
 from .plan import plan_module
 from .values import too_deep
 
-__all__ = ["Header", "MissingPath", "Module", "Resource", "is_plan", "load_folder", "load_paths", "locate",
-           "plan_module"]
+__all__ = ["Header", "MissingPath", "Module", "Resource", "Target", "is_plan", "load", "load_folder", "load_paths",
+           "locate", "plan_module", "targets"]
 
 
 class MissingPath(Exception):
     """A path on the command line does not exist: a usage error, not a finding."""
 
 
-def load_paths(paths: Iterable[Path]) -> list[Module]:
-    """Every module named by `paths`: folders are searched for folders holding *.tf.json or *.tf."""
-    modules: list[Module] = []
+@dataclass(frozen=True)
+class Target:
+    """One module to read: a folder holding *.tf.json or *.tf, or one file (a configuration or a plan)."""
+
+    path: Path
+    folder: bool
+
+
+def targets(paths: Iterable[Path]) -> list[Target | Module]:
+    """What `paths` name, in order, without reading any configuration: folders are searched for folders
+    holding *.tf.json or *.tf; a folder holding none is already its Module (an NS500 finding)."""
+    found: list[Target | Module] = []
     for path in paths:
         if not path.exists():
             raise MissingPath(f"{path}: no such file or folder")
         if path.is_dir():
             folders = sorted({p.parent for p in path.rglob("*.tf*")
                               if ".terraform" not in p.relative_to(path).parts and is_config_file(p)})
-            modules.extend(load_folder(folder) for folder in folders)
+            found.extend(Target(folder, True) for folder in folders)
             if not folders:
-                modules.append(Module(display_path(path), findings=(
+                found.append(Module(display_path(path), findings=(
                     code("NS500").at(Location(display_path(path)), "no *.tf.json or *.tf files in this folder"),)))
         else:
-            modules.append(load_file(path))
-    return modules
+            found.append(Target(path, False))
+    return found
+
+
+def load(target: Target | Module) -> Module:
+    if isinstance(target, Module):
+        return target
+    return load_folder(target.path) if target.folder else load_file(target.path)
+
+
+def load_paths(paths: Iterable[Path]) -> list[Module]:
+    """Every module named by `paths` (see `targets`), read."""
+    return [load(target) for target in targets(paths)]
 
 
 def load_folder(folder: Path) -> Module:

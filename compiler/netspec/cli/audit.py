@@ -8,7 +8,8 @@ from typing import Optional
 import typer
 
 from ..report import Format
-from .common import ConfigOpt, FormatOpt, NoColorOpt, QuietOpt, UsageError, VerboseOpt, settings_for
+from .common import ConfigOpt, FormatOpt, JobsOpt, NoColorOpt, QuietOpt, UsageError, VerboseOpt, settings_for
+from .jobs import Workers
 
 
 def audit_command(
@@ -21,6 +22,7 @@ def audit_command(
     verbose: bool = VerboseOpt,
     no_color: bool = NoColorOpt,
     config_file: Optional[Path] = ConfigOpt,
+    jobs: Optional[int] = JobsOpt,
 ) -> None:
     """Check compiled modules or plans for an internet path, open access or missing flow logs.
 
@@ -41,8 +43,10 @@ def audit_command(
     """
     from .. import audit  # imported here: only this command needs it
 
-    settings = settings_for(config_file=config_file, fmt=fmt, quiet=quiet, verbose=verbose, no_color=no_color)
+    settings = settings_for(config_file=config_file, fmt=fmt, quiet=quiet, verbose=verbose, no_color=no_color,
+                            jobs=jobs)
     try:
-        raise typer.Exit(audit.run(paths, spec, settings=settings))
+        with Workers(settings.jobs) as workers:
+            raise typer.Exit(audit.run(paths, spec, settings=settings, each=workers.map))
     except audit.MissingPath as exc:
         raise UsageError(str(exc)) from None

@@ -200,14 +200,15 @@ class Workers:
             self._pool.shutdown()
             self._pool = None
 
-    def map(self, step: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
-        """`step` of every item, in the order of `items`, over the workers when there are enough items."""
+    def map(self, step: Callable[[T], R], items: Sequence[T], *, max_chunk: int = 64) -> Iterator[R]:
+        """`step` of every item, in the order of `items`, over the workers when there are enough items.
+        Items go to a worker `max_chunk` at most at a time, with `step` (and what it holds) sent once a chunk."""
         workers = min(self.jobs, len(items))
         if workers <= 1 or len(items) < PARALLEL_MIN_SPECS:
             yield from (step(item) for item in items)
             return
         import gc
-        chunk = max(1, min(64, len(items) // (workers * 8)))  # a few chunks per worker evens out their loads
+        chunk = max(1, min(max_chunk, len(items) // (workers * 8)))  # a few chunks per worker evens out their loads
         gc.freeze()
         try:
             if self._pool is None:
