@@ -6,7 +6,10 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audit_support import OUT, SPECS, codes, copy_of, edit, make_repo, run_audit, run_cli
 from netspec.audit import audit
@@ -120,3 +123,73 @@ def test_workloads_admit_any_catalog_service_but_no_foreign_one(copy_of, tmp_pat
     assert codes(run_audit(module, spec=spec)) == {"NS513"}
     add_endpoint(module, "ssm", MIRROR, policy=True)
     assert codes(run_audit(module, spec=spec)) == {"NS513"}
+
+
+# --- reading a spec's YAML: libyaml where it reads as PyYAML does ----------------------------
+
+def _outcome(read, text: str):
+    try:
+        return "value", read(text)
+    except RecursionError:
+        return "too deep", None
+    except (yaml.YAMLError, ValueError) as exc:
+        return "refused", None
+
+
+_YAML_CASES = [
+    "", "# x\n", "---\n", "a: 1\n---\nb: 2\n", "a: 1\n...\n", "a: \ufeff1\n", "a:\n\tb: 1\n", "a:\t1\n",
+    "a: [1,\t2]\n", "a: b\tc\n", "a: 1\t# c\n", "-\ta\n", "a: |\n\tx\n", 'a: "\\ud800"\n', "a: 1\na: 2\n",
+    "b: &x {c: 1}\na:\n  <<: *x\n", "a: 0o17\n", "a: 017\n", "a: 1:20\n", "a: yes\n", "a: 2001-12-14\n",
+    "a: 2001-13-45\n", "a: .inf\n", "a: !!binary aGVsbG8=\n", "a: !!python/object:os.system x\n", "a: !foo x\n",
+    "a: [\n", "a: 1\n b: 2\n", "a: *x\n", "a: &x [*x]\n", "? [1,2]\n: 3\n", "{[1]: 2}\n", "%YAML 1.1\n---\na: 1\n",
+    "%YAML 2.0\n---\na: 1\n", "a" * 1100 + ": 1\n", "hello\n", "a: 1\r\nb: 2\r\n", "a: 1\rb: 2\r", "a: 1\n\ufeffb: 2\n",
+    'a: "\\q"\n', "&k a: 1\n*k : 2\n", "~: 1\n", "a: \x7f\n", "buckets: [a ?b]\n",
+    "name: ds-team\nregion: us-east-1\nservices: [s3, sts]\nbuckets:\n  - team-data\n  - \"logs-*\"\nflow_logs:\n  retention_days: 90\n",
+]
+
+
+@pytest.mark.parametrize("text", _YAML_CASES)
+def test_a_spec_reads_as_yaml_safe_load_reads_it(text):
+    """The audit reads a spec through libyaml only where libyaml reads it as PyYAML does: the same
+    value, or refused as PyYAML refuses it (tabs, a byte-order mark past the start and every text
+    libyaml refuses go to PyYAML itself)."""
+    from netspec.audit.spec import _load_yaml
+    ours, theirs = _outcome(_load_yaml, text), _outcome(yaml.safe_load, text)
+    assert repr(ours) == repr(theirs)  # repr: a recursive value (`&x [*x]`) compares by its printed form
+
+
+@pytest.mark.parametrize("text", ["a: " + "[" * 101 + "]" * 101 + "\n", "#\t\na: " + "[" * 101 + "]" * 101 + "\n",
+                                  "a: " + "{b: " * 101 + "1" + "}" * 101 + "\n", "a: " + "[" * 120_000])
+def test_a_spec_nested_past_the_limit_is_refused_on_either_path(text):
+    """Deeper than MAX_SPEC_DEPTH is refused before anything is composed: libyaml's composer recurses in
+    C (120,000 levels would overflow its stack); the tab sends the second case to PyYAML's."""
+    from netspec.audit.spec import MAX_SPEC_DEPTH, _load_yaml
+    assert MAX_SPEC_DEPTH == 100
+    with pytest.raises(RecursionError):
+        _load_yaml(text)
+    assert _load_yaml("a: " + "[" * 99 + "]" * 99 + "\n")["a"] is not None
+
+
+_YAML_PIECES = ["a", "b", ":", " ", "\t", "\n", "- ", "[", "]", "{", "}", ",", "'", '"', "\\", "#", "&x ", "*x", "? ",
+                "!!str ", "|", ">", "  ", "1", "0x1", "yes", "~", "---\n", "...\n", "%", "\r\n", "\u00e9", "\ufeff",
+                "<<: ", "2001-01-01", "-", "e"]
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_YAML_PIECES), max_size=14).map("".join))
+def test_what_pyyaml_reads_the_audit_reads_the_same(text):
+    from netspec.audit.spec import _load_yaml
+    theirs = _outcome(yaml.safe_load, text)
+    if theirs[0] == "value":
+        assert _outcome(_load_yaml, text) == theirs
+
+
+@pytest.mark.parametrize("field", ["buckets: 5", "buckets: team-data", "services: 7", "services: {s3: 1}",
+                                   "perimeter: {accounts: 5}", "perimeter: 5", "workloads: 3", "flow_logs: [1]"])
+def test_a_spec_of_the_wrong_shape_allows_nothing_it_does_not_list(field):
+    """A value of the wrong type (a spec the compiler refuses) is read as listing nothing: never a crash,
+    never more allowed (a bucket named as a bare string is not taken letter by letter)."""
+    from netspec.audit.spec import parse_expectation
+    expectation = parse_expectation(f"name: x\nregion: us-east-1\n{field}\n".encode(), "x.yaml")
+    assert not expectation.buckets and not expectation.services and not expectation.perimeter_accounts
+    assert not expectation.workloads

@@ -60,9 +60,11 @@ def test_a_whole_report_is_read_with_every_diagnostic():
 
 
 @pytest.mark.parametrize("stdout", ["", "Error: Failed to parse command-line flags\n", '{"format_version": "1.0", "va',
-                                    '{"format_version": "1.0"}', "[]"])
-def test_a_report_cut_short_or_missing_is_never_whole(stdout):
+                                    '{"format_version": "1.0"}', "[]", '{"valid": false, "diagnostics": 5}',
+                                    '{"valid": true, "diagnostics": {"severity": "error"}}'])
+def test_a_report_cut_short_missing_or_misshapen_is_never_whole(stdout):
     assert verify.read_report(stdout, 1)[1] is False
+    assert verify.read_report(stdout, 0)[1] is False
 
 
 @pytest.mark.parametrize("valid, returncode", [(False, 1), (True, 1), (False, 0)])

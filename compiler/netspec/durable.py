@@ -18,9 +18,6 @@ if TYPE_CHECKING:
 
     from .writer import FileChange, ModuleFolder
 
-_NOFOLLOW = os.O_NOFOLLOW | os.O_CLOEXEC
-
-
 def _load_syncfs() -> Callable[[int], None] | None:
     """syncfs(2): everything written to one filesystem, on disk, in one call (Linux only)."""
     if not sys.platform.startswith("linux"):
@@ -42,7 +39,7 @@ _syncfs: Callable[[int], None] | None = _load_syncfs()
 
 
 def _fsync(name: str, dir_fd: int) -> None:
-    fd = os.open(name, os.O_RDONLY | _NOFOLLOW, dir_fd=dir_fd)
+    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dir_fd)
     try:
         os.fsync(fd)
     finally:

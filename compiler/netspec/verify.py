@@ -163,9 +163,10 @@ def diagnostics(stdout: str) -> list[dict[str, Any]]:
     found = [m["diagnostic"] for m in messages(stdout) if isinstance(m.get("diagnostic"), dict)]
     if not found:
         try:
-            found = [d for d in json.loads(stdout).get("diagnostics", []) if isinstance(d, dict)]
+            listed = json.loads(stdout).get("diagnostics")
         except (json.JSONDecodeError, AttributeError):
-            pass
+            listed = None
+        found = [d for d in listed if isinstance(d, dict)] if isinstance(listed, list) else []
     return found
 
 
@@ -177,7 +178,8 @@ def read_report(stdout: str, returncode: int) -> tuple[list[dict[str, Any]], boo
         report = json.loads(stdout)
     except json.JSONDecodeError:
         return diagnostics(stdout), False
-    if not isinstance(report, dict) or not isinstance(report.get("valid"), bool):
+    if (not isinstance(report, dict) or not isinstance(report.get("valid"), bool)
+            or not isinstance(report.get("diagnostics") or [], list)):
         return diagnostics(stdout), False
     found = [d for d in report.get("diagnostics") or [] if isinstance(d, dict)]
     if (report["valid"] is False or returncode != 0) and not any(d.get("severity") == "error" for d in found):

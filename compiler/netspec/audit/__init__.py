@@ -21,7 +21,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from .. import suppress
 from ..accounts import AccountDefault, default_for
@@ -94,7 +94,13 @@ def audit_target(against: Against, target: Target | Module) -> list[Finding]:
 # Modules a worker takes at a time: each costs a few milliseconds, and each chunk lists the spec
 # folders again (about 50 ms for 5,000 specs), so chunks are large.
 AUDIT_CHUNK = 512
-Each = Callable[..., Iterable[list[Finding]]]  # map(step, items, *, max_chunk): in order; cli.jobs.Workers.map
+
+
+class Each(Protocol):
+    """`step` of every item, in order: cli.jobs.Workers.map (worker processes), or `_in_order`."""
+
+    def __call__(self, step: Callable[[Target | Module], list[Finding]], items: Sequence[Target | Module], *,
+                 max_chunk: int) -> Iterable[list[Finding]]: ...
 
 
 def _in_order(step: Callable[[Target | Module], list[Finding]], items: Sequence[Target | Module], *,

@@ -19,6 +19,7 @@ compiler would refuse has no module to audit anyway):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -122,11 +123,16 @@ def _strings(value: Any) -> list[str]:
     return [v for v in items if isinstance(v, str)]
 
 
+def _items(value: Any) -> list[Any]:
+    """A list's items; anything else (a spec the compiler refuses) holds none, so it allows nothing."""
+    return value if isinstance(value, list) else []
+
+
 def expectation_from(document: Any, source: str = "") -> Expectation:
     if not isinstance(document, dict):
         raise SpecError("spec is not a mapping")
     buckets, owners = [], set()
-    for item in document.get("buckets") or []:
+    for item in _items(document.get("buckets")):
         name = item.get("name") if isinstance(item, dict) else item
         if isinstance(name, str):
             buckets.append(name)
@@ -135,7 +141,7 @@ def expectation_from(document: Any, source: str = "") -> Expectation:
     services: set[str] = set()
     custom: set[str] = set()
     policyless: set[str] = set()
-    for item in document.get("services") or []:
+    for item in _items(document.get("services")):
         if isinstance(item, str):
             services.add(item)
         elif isinstance(item, dict) and isinstance(item.get("service_name"), str):
@@ -147,7 +153,7 @@ def expectation_from(document: Any, source: str = "") -> Expectation:
     flow = document.get("flow_logs", True)
     retention = flow.get("retention_days", DEFAULT_RETENTION_DAYS) if isinstance(flow, dict) else DEFAULT_RETENTION_DAYS
     perimeter = document.get("perimeter") if isinstance(document.get("perimeter"), dict) else {}
-    accounts = {a for a in map(_account, perimeter.get("accounts") or []) if a}
+    accounts = {a for a in map(_account, _items(perimeter.get("accounts"))) if a}
     return Expectation(
         name=str(document.get("name", "")), region=str(document.get("region", "")),
         services=frozenset(services), buckets=tuple(buckets), custom_services=frozenset(custom),
@@ -159,28 +165,45 @@ def expectation_from(document: Any, source: str = "") -> Expectation:
 
 
 # A spec nests about five levels. libyaml composes recursively in C, without Python's recursion
-# limit: a spec nested 100,000 deep would overflow the C stack. Its event stream is flat, so the
-# depth is checked there first; deeper than this, the spec is refused as PyYAML's RecursionError is.
+# limit: a spec nested 100,000 deep would overflow the C stack. Event streams are flat, so the
+# depth is checked there first; deeper than this, a spec is refused as PyYAML's RecursionError is.
 MAX_SPEC_DEPTH = 100
 _OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+# Text libyaml may read where PyYAML refuses it, or read otherwise, goes to PyYAML alone: a tab (a
+# separator to libyaml), a byte-order mark past the start, a `?` (`[a ?b]` is one scalar to it), a
+# block scalar's header with a comment straight after it (`|#`); so does any text libyaml refuses,
+# for PyYAML's own words. The audit reads a spec as `yaml.safe_load` does, only faster:
+# tests/test_audit_specs.py compares the two, on cases and on generated text.
+_PYTHON_ONLY = re.compile("[\t\ufeff?]|[|>][-+0-9]*#")
+_C_LOADER = getattr(yaml, "CSafeLoader", None)  # PyYAML built with libyaml (every wheel is)
 
 
-def _load_yaml(text: str) -> Any:
-    """PyYAML's safe load, through libyaml when PyYAML has it (five times faster), never deeper than
-    MAX_SPEC_DEPTH there (RecursionError, as the pure-Python composer raises it)."""
-    loader = getattr(yaml, "CSafeLoader", None)
-    if loader is None:
-        return yaml.safe_load(text)
+def _too_deep(text: str, loader: Any) -> bool:
     depth = 0
     for event in yaml.parse(text, Loader=loader):
         if isinstance(event, _OPEN):
             depth += 1
             if depth > MAX_SPEC_DEPTH:
-                raise RecursionError
+                return True
         elif isinstance(event, _CLOSE):
             depth -= 1
-    return yaml.load(text, Loader=loader)
+    return False
+
+
+def _load_yaml(text: str) -> Any:
+    """What `yaml.safe_load` reads, through libyaml when it reads the text the same (five times
+    faster); deeper than MAX_SPEC_DEPTH, RecursionError."""
+    if _C_LOADER is not None and not _PYTHON_ONLY.search(text):
+        try:
+            if _too_deep(text, _C_LOADER):
+                raise RecursionError
+            return yaml.load(text, Loader=_C_LOADER)
+        except yaml.YAMLError:
+            pass  # PyYAML's own reading says what is wrong, in its words
+    if _too_deep(text, yaml.SafeLoader):
+        raise RecursionError
+    return yaml.safe_load(text)
 
 
 def parse_expectation(raw: bytes, source: str) -> Expectation:

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..report import Format
-from .common import ConfigOpt, FormatOpt, JobsOpt, NoColorOpt, QuietOpt, UsageError, VerboseOpt, settings_for
+from .common import ConfigOpt, FormatOpt, NoColorOpt, QuietOpt, UsageError, VerboseOpt, settings_for
 from .jobs import Workers
 
 
@@ -22,7 +22,9 @@ def audit_command(
     verbose: bool = VerboseOpt,
     no_color: bool = NoColorOpt,
     config_file: Optional[Path] = ConfigOpt,
-    jobs: Optional[int] = JobsOpt,
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", show_default=False,
+                                       help="Worker processes for many modules (default: the number of CPUs; "
+                                            "1: none). Output is the same for every number."),
 ) -> None:
     """Check compiled modules or plans for an internet path, open access or missing flow logs.
 

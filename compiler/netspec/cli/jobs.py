@@ -195,9 +195,9 @@ class Workers:
     def __enter__(self) -> "Workers":
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, *exc: object) -> None:
         if self._pool is not None:
-            self._pool.shutdown()
+            self._pool.shutdown(cancel_futures=kind is not None)  # an error ends the run: queued steps with it
             self._pool = None
 
     def map(self, step: Callable[[T], R], items: Sequence[T], *, max_chunk: int = 64) -> Iterator[R]:

@@ -28,6 +28,7 @@ TERRAFORM_SECONDS = 3600.0  # each of init and validate; 100 modules take about 
 # Modules per `terraform validate` run. terraform holds every module it walks: measured on bench/'s
 # modules (GOGC=200), 0.6 GB of peak memory for 100 modules, 1.8 GB for 500, so 5,000 in one run
 # would need about 15 GB. Each run past the first costs the provider's schema again (about 1.7 s).
+# (`terraform init`, run once, reads every module: about 0.7 GB per 1,000, whatever the batch.)
 BATCH = 200
 
 
@@ -141,9 +142,10 @@ def _terraform(children: list[verify.Child], copies: dict[str, dict[str, bytes]]
                verified: Verified | None, batch: int) -> tuple[list[Finding], int, int]:
     """The findings of terraform init and validate of the children, how many were validated, and how
     many a verify found nothing in before (unchanged since, under the same terraform and providers).
-    One init installs every module; validate runs on `batch` modules at a time, so terraform's memory
-    stays bounded however many there are."""
+    One init installs every module (it reads each once); validate takes `batch` modules a run, so
+    its memory stays bounded however many there are."""
     findings: list[Finding] = []
+    validated = known = 0
     with tempfile.TemporaryDirectory(prefix="netspec-verify-") as scratch:
         root = Path(scratch) / "root"
         for child in children:
@@ -165,15 +167,17 @@ def _terraform(children: list[verify.Child], copies: dict[str, dict[str, bytes]]
             digests = {c.name: verify.module_digest(c, copies[c.name], toolchain) for c in children} if toolchain else {}
             todo = [c for c in children if not (verified is not None and c.name in digests
                                                 and verified.known(digests[c.name]))]
+            known = len(children) - len(todo)
             # init's own notes (the lock file's checksums) are not about the modules: validate's diagnostics are.
             for part in verify.batches(todo, batch):
                 findings += _validate(root, part, env, out, digests, verified)
+                validated += len(part)
         except terraform.TerraformUnavailable as exc:
-            return findings + [_cannot(out, str(exc))], 0, 0
+            findings.append(_cannot(out, str(exc)))
         except (OSError, subprocess.TimeoutExpired) as exc:
-            return findings + [_cannot(out, str(exc))], 0, 0
-        # A problem outside every module (the root's) comes back from each run: said once.
-        return list(dict.fromkeys(findings)), len(todo), len(children) - len(todo)
+            findings.append(_cannot(out, str(exc)))
+    # A problem outside every module (the root's) comes back from each run: said once.
+    return list(dict.fromkeys(findings)), validated, known
 
 
 def verify_command(
@@ -189,8 +193,8 @@ def verify_command(
     no_cache: bool = typer.Option(False, "--no-cache", help="Validate every module: neither read nor write "
                                                              "what earlier verifies found nothing in."),
     batch: int = typer.Option(BATCH, "--batch", min=0, metavar="N",
-                              help=f"Modules per `terraform validate` run (default {BATCH}, about 1 GB of memory "
-                                   "each; 0: all in one run)."),
+                              help=f"Modules per `terraform validate` run (default {BATCH}: about 1 GB of memory "
+                                   "for validate; 0: all in one run). `terraform init` reads every module once."),
 ) -> None:
     """Run terraform init and validate on every compiled module at once; exit 1 if any is invalid.
 
