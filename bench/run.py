@@ -279,22 +279,14 @@ PLAIN_TERRAFORM = {"GOGC": "100", "TF_LOG_SDK": ""}
 
 
 def terraform_floor(repo: Path, runs: int) -> float:
-    """verify's floor: `terraform init` + `validate` run directly on the root verify would write for
-    repo/out (built here untimed, with netspec's pure `verify.root_module`), median of `runs` after one
+    """verify's floor: `terraform init` + `validate` run directly on the root verify writes for repo/out
+    (written here untimed, by verify's own `children_of` and `write_root`), median of `runs` after one
     untimed, with the runtime settings verify gives terraform. What a hand-written root calling every
     module costs: terraform's own work, no netspec."""
-    from netspec import terraform, verify as roots
+    from netspec import terraform
+    from netspec.cli.verify import children_of, write_root
     root = repo / "floor-root"
-    children = []
-    for folder in sorted(p for p in (repo / "out").iterdir() if p.is_dir()):
-        files = sorted(f.name for f in folder.glob("*.tf.json") if f.name not in roots.ROOT_ONLY)
-        for name in files:
-            (root / roots.MODULES_FOLDER / folder.name).mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(folder / name, root / roots.MODULES_FOLDER / folder.name / name)
-        provider = json.loads((folder / "provider.tf.json").read_text())["provider"]["aws"]
-        children.append(roots.Child(folder.name, folder.name, tuple(files),
-                                    {k: v for k, v in provider.items() if k != "//"}))
-    (root / roots.ROOT_FILE).write_text(json.dumps(roots.root_module(children), indent=2) + "\n")
+    write_root(root, *children_of(repo / "out", {}))
     config = repo / "floor.tfrc"
     config.write_text(terraform.cli_config(terraform.plugin_dir()))
     env = terraform.environment(config)

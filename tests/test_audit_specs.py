@@ -161,10 +161,10 @@ def test_a_spec_reads_as_yaml_safe_load_reads_it(text):
 @pytest.mark.parametrize("text", ["a: " + "[" * 101 + "]" * 101 + "\n", "#\t\na: " + "[" * 101 + "]" * 101 + "\n",
                                   "a: " + "{b: " * 101 + "1" + "}" * 101 + "\n", "a: " + "[" * 120_000])
 def test_a_spec_nested_past_the_limit_is_refused_on_either_path(text):
-    """Deeper than MAX_SPEC_DEPTH is refused before anything is composed: libyaml's composer recurses in
+    """Deeper than the audit's MAX_DEPTH is refused before anything is composed: libyaml's composer recurses in
     C (120,000 levels would overflow its stack); the tab sends the second case to PyYAML's."""
-    from netspec.audit.spec import MAX_SPEC_DEPTH, _load_yaml
-    assert MAX_SPEC_DEPTH == 100
+    from netspec.audit.spec import MAX_DEPTH, _load_yaml
+    assert MAX_DEPTH == 100
     with pytest.raises(RecursionError):
         _load_yaml(text)
     assert _load_yaml("a: " + "[" * 99 + "]" * 99 + "\n")["a"] is not None

@@ -31,6 +31,7 @@ from .. import workloads as profiles
 from ..catalog import partition_arn_prefix
 from ..files import NotRegular, TooLarge, read_bounded
 from ..regions import region as lookup_region
+from .values import MAX_DEPTH
 
 # netspec's flow-log retention when a spec does not set one (build.DEFAULT_RETENTION_DAYS;
 # a test keeps the two equal). Also the floor for a module audited without a spec.
@@ -166,8 +167,8 @@ def expectation_from(document: Any, source: str = "") -> Expectation:
 
 # A spec nests about five levels. libyaml composes recursively in C, without Python's recursion
 # limit: a spec nested 100,000 deep would overflow the C stack. Event streams are flat, so the
-# depth is checked there first; deeper than this, a spec is refused as PyYAML's RecursionError is.
-MAX_SPEC_DEPTH = 100
+# depth is checked there first; deeper than the audit's MAX_DEPTH, a spec is refused as PyYAML's
+# RecursionError is.
 _OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 # Text libyaml may read where PyYAML refuses it, or read otherwise, goes to PyYAML alone: a tab (a
@@ -184,7 +185,7 @@ def _too_deep(text: str, loader: Any) -> bool:
     for event in yaml.parse(text, Loader=loader):
         if isinstance(event, _OPEN):
             depth += 1
-            if depth > MAX_SPEC_DEPTH:
+            if depth > MAX_DEPTH:
                 return True
         elif isinstance(event, _CLOSE):
             depth -= 1
@@ -193,7 +194,7 @@ def _too_deep(text: str, loader: Any) -> bool:
 
 def _load_yaml(text: str) -> Any:
     """What `yaml.safe_load` reads, through libyaml when it reads the text the same (five times
-    faster); deeper than MAX_SPEC_DEPTH, RecursionError."""
+    faster); deeper than MAX_DEPTH, RecursionError."""
     if _C_LOADER is not None and not _PYTHON_ONLY.search(text):
         try:
             if _too_deep(text, _C_LOADER):

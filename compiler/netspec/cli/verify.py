@@ -75,8 +75,9 @@ def _generated(folder: Path) -> list[str]:
                   if p.name.endswith(GENERATED_SUFFIXES) and not p.is_symlink() and is_generated(p))
 
 
-def _children(out: Path, specs: dict[tuple[str, str], str]) -> tuple[list[verify.Child], dict[str, dict[str, bytes]]]:
-    """Every module folder of `out` holding netspec's files, and the files each child gets."""
+def children_of(out: Path, specs: dict[tuple[str, str], str]) -> tuple[list[verify.Child], dict[str, dict[str, bytes]]]:
+    """Every module folder of `out` holding netspec's files, and the files each child gets (`specs`:
+    `_spec_index`, to name each child's spec file; empty, none is named)."""
     children, copies = [], {}
     # OUT may be one module's own folder (how a runner calls it, in the project's directory).
     folders = [out] if _generated(out) else sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink())
@@ -92,6 +93,16 @@ def _children(out: Path, specs: dict[tuple[str, str], str]) -> tuple[list[verify
                                      spec, sha, specs.get((spec, sha)) if spec and sha else None))
         copies[name] = contents
     return children, copies
+
+
+def write_root(root: Path, children: list[verify.Child], copies: dict[str, dict[str, bytes]]) -> None:
+    """The root module that calls every child, with each child's files copied under it."""
+    for child in children:
+        folder = root / verify.MODULES_FOLDER / child.name
+        folder.mkdir(parents=True)
+        for name, raw in copies[child.name].items():
+            (folder / name).write_bytes(raw)
+    (root / verify.ROOT_FILE).write_text(json.dumps(verify.root_module(children), indent=2) + "\n")
 
 
 def _environment(scratch: Path) -> dict[str, str]:
@@ -148,12 +159,7 @@ def _terraform(children: list[verify.Child], copies: dict[str, dict[str, bytes]]
     validated = known = 0
     with tempfile.TemporaryDirectory(prefix="netspec-verify-") as scratch:
         root = Path(scratch) / "root"
-        for child in children:
-            folder = root / verify.MODULES_FOLDER / child.name
-            folder.mkdir(parents=True)
-            for name, raw in copies[child.name].items():
-                (folder / name).write_bytes(raw)
-        (root / verify.ROOT_FILE).write_text(json.dumps(verify.root_module(children), indent=2) + "\n")
+        write_root(root, children, copies)
         try:
             env = _environment(Path(scratch))
             init = terraform.run(["init", "-json", "-backend=false", "-input=false", "-no-color"], root, env,
@@ -214,7 +220,7 @@ def verify_command(
     folder = out or settings.out
     if not folder.is_dir():
         raise UsageError(f"{folder}: no such folder")
-    children, copies = _children(folder, _spec_index(list(settings.specs)))
+    children, copies = children_of(folder, _spec_index(list(settings.specs)))
     if not children:
         raise UsageError(f"{folder}: no module compiled by netspec in this folder")
     verified = run_cache(settings, no_cache, Verified.open)
